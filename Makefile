@@ -1,0 +1,41 @@
+# TAC Bot. `make demo` and `make test` set everything up on a fresh clone (Python 3.11+ is all you need).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: demo test console serve lint format install clean bench
+
+demo: $(STAMP)  ## play a whole case in the console, in simulated time
+	$(BIN)/tacbot demo
+
+test: $(STAMP)  ## run the tests (PostgreSQL ones skip when no server is reachable, except in CI)
+	$(BIN)/pytest
+
+console: $(STAMP)  ## chat with the bot locally, as anyone in a simulated school
+	$(BIN)/tacbot console
+
+serve: $(STAMP)  ## run the service (Slack, Teams, the reminder clock)
+	$(BIN)/tacbot serve
+
+lint: $(STAMP)  ## ruff (lint and format), mypy, and the import contract
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TAC Bot needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info tacbot.db tacbot.db-wal tacbot.db-shm

@@ -1,0 +1,51 @@
+"""The composition root: builds the database, the core and the platforms from settings."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.settings import Settings
+from handlers.clock import Clock, SystemClock
+from handlers.core import Core
+from handlers.platform import ChatPlatform
+from storage import migrate
+from storage.engine import Database
+from storage.repo import people
+
+log = logging.getLogger(__name__)
+
+
+def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
+    db = Database.from_url(settings.database_url)
+    if upgrade:
+        migrate.upgrade(db.engine)
+    return db
+
+
+def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, added_by: str) -> list[str]:
+    """Name each (platform, user id) a SENCO; returns those that were new."""
+    added: list[str] = []
+    now = clock.now()
+    with db.transaction() as s:
+        for platform, user_id in entries:
+            person = people.get_or_create_person(
+                s, platform=platform, external_id=user_id, display_name="", now=now
+            )
+            if people.add_senco(s, person=person, added_by=added_by, now=now):
+                added.append(f"{platform}:{user_id}")
+    return added
+
+
+def build_core(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    platforms: dict[str, ChatPlatform] | None = None,
+) -> Core:
+    """Everything the handlers need. Tests pass their own database, clock and platforms."""
+    clock = clock or SystemClock()
+    db = db or open_database(settings)
+    if settings.senco_ids:
+        add_sencos(db, settings.senco_ids, clock=clock, added_by="TACBOT_SENCOS")
+    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}))

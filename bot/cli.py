@@ -1,0 +1,107 @@
+"""`tacbot`: serve, console, demo, db upgrade, senco add."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, parse_person_id
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tacbot", description="TAC Bot: run the Team Around the Child in chat.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="<command>")
+    serve = sub.add_parser("serve", help="run the service (HTTP endpoints and the reminder clock)")
+    serve.add_argument("--no-scheduler", action="store_true", help="do not run the reminder clock here")
+    console = sub.add_parser("console", help="chat with the bot locally, no Slack or Teams needed")
+    console.add_argument("--as", dest="as_handle", default="sam", help="who you type as (default: sam)")
+    sub.add_parser("demo", help="play a whole case in simulated time and print the conversation")
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="<db command>")
+    db_sub.add_parser("upgrade", help="apply migrations")
+    senco = sub.add_parser("senco", help="SENCO commands")
+    senco_sub = senco.add_subparsers(dest="senco_command", required=True, metavar="<senco command>")
+    add = senco_sub.add_parser("add", help="name a SENCO, e.g. slack:U0123ABC")
+    add.add_argument("person", help="<platform>:<user id>")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    quiet = args.command in ("demo", "console", "db", "senco")
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = Settings()
+    except Exception as exc:  # pydantic's validation error, shown without a traceback
+        print(f"tacbot: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "demo":
+        from bot.console.demo import run_demo
+
+        return asyncio.run(run_demo(sys.stdout))
+    if args.command == "db":
+        from bot.app import open_database
+        from storage import migrate
+
+        db = open_database(settings)
+        print(f"Database is at revision {migrate.current_revision(db.engine)}.")
+        db.dispose()
+        return 0
+    if args.command == "senco":
+        return _senco_add(settings, args.person)
+    if args.command == "console":
+        return _console(settings, args.as_handle)
+    if args.command == "serve":
+        from bot.serve import serve
+
+        return serve(settings, scheduler=not args.no_scheduler)
+    return 2
+
+
+def _senco_add(settings: Settings, text: str) -> int:
+    from bot.app import add_sencos, open_database
+    from handlers.clock import SystemClock
+
+    try:
+        entry = parse_person_id(text)
+    except ValueError as exc:
+        print(f"tacbot: {exc}", file=sys.stderr)
+        return 2
+    db = open_database(settings)
+    added = add_sencos(db, [entry], clock=SystemClock(), added_by="tacbot senco add")
+    db.dispose()
+    print(f"{text} is now a SENCO." if added else f"{text} was already a SENCO.")
+    return 0
+
+
+def _console(settings: Settings, as_handle: str) -> int:
+    from bot.app import add_sencos, build_core
+    from bot.console.platform import ConsolePlatform
+    from bot.console.repl import run_repl, show_delivery
+    from bot.console.school import BY_HANDLE, SENCO
+    from handlers.clock import SystemClock
+
+    if as_handle not in BY_HANDLE:
+        print(
+            f"tacbot: no @{as_handle} in the console school; try one of {', '.join(BY_HANDLE)}",
+            file=sys.stderr,
+        )
+        return 2
+    platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout))
+    core = build_core(settings, platforms={"console": platform})
+    add_sencos(core.db, [("console", SENCO)], clock=SystemClock(), added_by="console")
+    try:
+        return asyncio.run(run_repl(core, platform, as_handle=as_handle))
+    finally:
+        core.db.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""The console's chat platform: rooms and DMs in memory, every delivery kept in a transcript."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.console import render
+from bot.console.school import BY_HANDLE
+from handlers.errors import PlatformError
+from handlers.replies import Reply
+
+
+@dataclass
+class SimRoom:
+    id: str
+    name: str
+    topic: str
+    members: set[str] = field(default_factory=set)
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message the bot sent: to a room (``room``) or a person (``user``)."""
+
+    room: str | None
+    user: str | None
+    reply: Reply
+
+    @property
+    def text(self) -> str:
+        return render.render(self.reply)
+
+
+class ConsolePlatform:
+    """Implements ``handlers.platform.ChatPlatform`` for the simulated school."""
+
+    name = "console"
+
+    def __init__(self, *, on_delivery: Callable[[Delivery], None] | None = None) -> None:
+        self.rooms: dict[str, SimRoom] = {}
+        self.deliveries: list[Delivery] = []
+        self.on_delivery = on_delivery
+        self.fail_next: dict[str, str] = {}  # method -> user-safe error, for trying failure paths
+
+    def _maybe_fail(self, method: str) -> None:
+        message = self.fail_next.pop(method, None)
+        if message is not None:
+            raise PlatformError(message)
+
+    def _deliver(self, delivery: Delivery) -> None:
+        self.deliveries.append(delivery)
+        if self.on_delivery is not None:
+            self.on_delivery(delivery)
+
+    def room_by_name(self, name: str) -> SimRoom | None:
+        return next((r for r in self.rooms.values() if r.name == name), None)
+
+    async def create_private_room(self, *, workspace: str, name: str, topic: str) -> str:
+        self._maybe_fail("create_private_room")
+        final, n = name, 1
+        while self.room_by_name(final) is not None:
+            n += 1
+            final = f"{name}-{n}"
+        room = SimRoom(id=f"R{len(self.rooms) + 1:04d}", name=final, topic=topic)
+        self.rooms[room.id] = room
+        return room.id
+
+    def _room(self, room_id: str) -> SimRoom:
+        room = self.rooms.get(room_id)
+        if room is None:
+            raise PlatformError("That room no longer exists.")
+        if room.archived:
+            raise PlatformError("That room is archived.")
+        return room
+
+    async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None:
+        self._maybe_fail("add_members")
+        room = self._room(room_id)
+        for user_id in user_ids:
+            if user_id not in BY_HANDLE:
+                raise PlatformError(f"There is no @{user_id} in this school.")
+            room.members.add(user_id)
+
+    async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
+        self._room(room_id).members.discard(user_id)
+
+    async def archive_room(self, *, workspace: str, room_id: str) -> None:
+        self._room(room_id).archived = True
+
+    async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
+        self._maybe_fail("post")
+        room = self._room(room_id)
+        self._deliver(Delivery(room=room.name, user=None, reply=reply))
+
+    async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
+        self._maybe_fail("direct_message")
+        if user_id not in BY_HANDLE:
+            raise PlatformError(f"There is no @{user_id} in this school.")
+        self._deliver(Delivery(room=None, user=user_id, reply=reply))
+
+    async def user_name(self, *, workspace: str, user_id: str) -> str | None:
+        person = BY_HANDLE.get(user_id)
+        return person.name if person else None

@@ -1,0 +1,60 @@
+"""Neutral replies -> plain terminal text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from handlers.replies import (
+    Block,
+    Bullets,
+    Buttons,
+    Code,
+    Divider,
+    Fields,
+    Heading,
+    Mention,
+    Note,
+    Paragraph,
+    Reply,
+    Span,
+    Strong,
+)
+
+
+def spans(items: Iterable[Span]) -> str:
+    out: list[str] = []
+    for span in items:
+        if isinstance(span, str):
+            out.append(span)
+        elif isinstance(span, Mention):
+            out.append(f"@{span.user_id}")
+        elif isinstance(span, Strong):
+            out.append(f"*{span.text}*")
+        elif isinstance(span, Code):
+            out.append(f"`{span.text}`")
+    return "".join(out)
+
+
+def block(b: Block) -> list[str]:
+    if isinstance(b, Heading):
+        return [f"== {b.text} =="]
+    if isinstance(b, Paragraph):
+        return [spans(b.spans)]
+    if isinstance(b, Fields):
+        return [f"  {label}: {spans(value)}" for label, value in b.items]
+    if isinstance(b, Bullets):
+        return [f"  - {spans(item)}" for item in b.items]
+    if isinstance(b, Buttons):
+        return ["  " + "  ".join(f"[{btn.label}]" for btn in b.buttons)]
+    if isinstance(b, Divider):
+        return ["  ----"]
+    if isinstance(b, Note):
+        return [f"  ({spans(b.spans)})"]
+    return []
+
+
+def render(reply: Reply) -> str:
+    lines: list[str] = []
+    for b in reply.blocks:
+        lines.extend(block(b))
+    return "\n".join(lines) if lines else reply.summary

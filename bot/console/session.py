@@ -1,0 +1,58 @@
+"""Drive the bot as people of the simulated school: the REPL, the demo and the tests all use this."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.console.platform import ConsolePlatform, Delivery
+from bot.console.render import render
+from bot.console.school import BY_HANDLE, SCHOOL
+from handlers.core import Core
+from handlers.dispatch import handle
+from handlers.model import Actor, Command
+from handlers.replies import Reply
+
+_MENTION = re.compile(r"(?<![\w<@])@([A-Za-z0-9][A-Za-z0-9_.\-]*)")
+
+
+def to_command(handle_: str, text: str, *, room_id: str | None) -> Command:
+    """Console input -> the neutral command (pure): `@anna` becomes the canonical mention `<@anna>`."""
+    text = text.strip()
+    if text.lower().startswith("/tac"):
+        text = text[4:]
+    person = BY_HANDLE.get(handle_)
+    actor = Actor(
+        platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
+    )
+    names = {h: p.name for h, p in BY_HANDLE.items()}
+    return Command(actor=actor, text=_MENTION.sub(r"<@\1>", text), room_id=room_id, names=names)
+
+
+@dataclass
+class ConsoleBot:
+    """Type commands as anyone, anywhere; read back what they and everyone else were sent."""
+
+    core: Core
+    platform: ConsolePlatform
+    replies: list[tuple[str, Reply]] = field(default_factory=list)
+
+    def room_id(self, room: str | None) -> str | None:
+        if room is None:
+            return None
+        found = self.platform.room_by_name(room.lstrip("#"))
+        return found.id if found else f"unknown:{room}"
+
+    async def exec(self, handle_: str, text: str, *, room: str | None = None) -> str:
+        """Run one command as ``handle_`` (in ``room``, a room name, or a DM); return the reply's text."""
+        command = to_command(handle_, text, room_id=self.room_id(room))
+        reply = await handle(self.core, command)
+        self.replies.append((handle_, reply))
+        return render(reply)
+
+    def sent_to(self, *, room: str | None = None, user: str | None = None) -> list[Delivery]:
+        return [
+            d
+            for d in self.platform.deliveries
+            if (room is None or d.room == room) and (user is None or d.user == user)
+        ]

@@ -1,0 +1,44 @@
+"""The aiohttp server of `tacbot serve`: health endpoints now; Slack, Teams and the clock plug in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from handlers.core import Core
+
+log = logging.getLogger(__name__)
+
+CORE: web.AppKey[Core] = web.AppKey("core", Core)
+
+# A plug-in adds routes and start/stop hooks to the one aiohttp app (Slack, Teams, the scheduler).
+Plugin = Callable[[web.Application], None]
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    core = request.app[CORE]
+    if core.db.ping():
+        return web.json_response({"status": "ready"})
+    return web.json_response({"status": "database unreachable"}, status=503)
+
+
+def make_app(core: Core, *, plugins: list[Plugin] | None = None) -> web.Application:
+    app = web.Application()
+    app[CORE] = core
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    for plugin in plugins or []:
+        plugin(app)
+
+    async def dispose(app: web.Application) -> AsyncIterator[None]:
+        yield
+        core.db.dispose()
+
+    app.cleanup_ctx.append(dispose)
+    return app

@@ -1,0 +1,63 @@
+"""Configuration, read once from the environment (and a `.env` file) and passed in."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """The variables of interface.md. Secrets are ``SecretStr`` so they never reach a log."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///tacbot.db", alias="DATABASE_URL")
+    port: int = Field(default=3000, alias="PORT")
+    host: str = Field(default="0.0.0.0", alias="HOST")
+    sencos: str = Field(default="", alias="TACBOT_SENCOS")
+    timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+
+    microsoft_app_id: str | None = Field(default=None, alias="MICROSOFT_APP_ID")
+    microsoft_app_password: SecretStr | None = Field(default=None, alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str | None = Field(default=None, alias="MICROSOFT_APP_TENANT_ID")
+    microsoft_app_type: str | None = Field(default=None, alias="MICROSOFT_APP_TYPE")
+    graph_api_url: str = Field(default="https://graph.microsoft.com/v1.0/", alias="GRAPH_API_URL")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone, at start-up rather than at the first reminder
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def senco_ids(self) -> list[tuple[str, str]]:
+        """`TACBOT_SENCOS` as (platform, user id) pairs."""
+        return [parse_person_id(item) for item in self.sencos.split(",") if item.strip()]
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+
+
+PLATFORMS = ("slack", "teams", "console")
+
+
+def parse_person_id(text: str) -> tuple[str, str]:
+    """`slack:U0123ABC` -> ("slack", "U0123ABC"). Raises ValueError with a readable message."""
+    platform, sep, user_id = text.strip().partition(":")
+    if not sep or not user_id or platform.lower() not in PLATFORMS:
+        raise ValueError(
+            f"`{text.strip()}` is not <platform>:<user id> (platform one of {', '.join(PLATFORMS)})"
+        )
+    return platform.lower(), user_id.strip()

@@ -1,0 +1,1 @@
+"""What TAC Bot does, platform-neutral: the grammar, the use cases, permissions and the reply model."""

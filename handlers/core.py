@@ -1,0 +1,47 @@
+"""What every use case is handed: the services (``Core``) and one request (``Ask``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from handlers.clock import Clock
+from handlers.errors import PlatformError
+from handlers.model import Command
+from handlers.platform import ChatPlatform
+from storage.engine import Database
+
+
+@dataclass
+class Core:
+    """The services the use cases need, built once by the app factory and passed in."""
+
+    db: Database
+    clock: Clock
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    platforms: dict[str, ChatPlatform] = field(default_factory=dict)
+
+    def platform(self, name: str) -> ChatPlatform:
+        try:
+            return self.platforms[name]
+        except KeyError:
+            raise PlatformError(f"The {name} platform is not configured here.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One command being handled: who asked, where, and the instant it is handled at."""
+
+    core: Core
+    command: Command
+    now: datetime
+    today: date
+
+    @property
+    def platform(self) -> ChatPlatform:
+        return self.core.platform(self.command.actor.platform)
+
+    @property
+    def workspace(self) -> str:
+        return self.command.actor.workspace

@@ -1,0 +1,72 @@
+"""The one entry point from every platform: parse, check, run the use case, turn errors into replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from handlers import cases, consent, glossary, help, plan, status, team
+from handlers.core import Ask, Core
+from handlers.errors import TacBotError, UsageError
+from handlers.grammar import commands as c
+from handlers.grammar.parser import parse
+from handlers.help import usage_reply
+from handlers.model import Command
+from handlers.replies import Reply, para, reply
+
+log = logging.getLogger(__name__)
+
+UseCase = Callable[[Ask, Any], Awaitable[Reply]]
+
+USE_CASES: dict[type[c.Parsed], UseCase] = {
+    c.Help: help.show_help,
+    c.Open: cases.open_case,
+    c.Close: cases.close_case,
+    c.Cases: cases.list_cases,
+    c.ConsentChange: consent.change_consent,
+    c.Invite: team.invite,
+    c.Remove: team.remove,
+    c.Team: team.roster,
+    c.Status: status.status,
+    c.Define: glossary.define,
+    c.OutcomeAdd: plan.add_outcome,
+    c.ActionAdd: plan.add_action,
+    c.ActionDone: plan.update_action,
+    c.ActionDue: plan.update_action,
+    c.PlanShow: plan.show_plan,
+}
+
+
+async def not_yet(ask: Ask, cmd: c.NotYet) -> Reply:
+    return Reply.text(f"`{cmd.name}` is not available in this version of TAC Bot yet.")
+
+
+USE_CASES[c.NotYet] = not_yet
+
+
+def error_reply(error: TacBotError) -> Reply:
+    if isinstance(error, UsageError) and error.command:
+        return replace(usage_reply(error.command, error.message, error.hint), refused=True)
+    blocks = [para(error.message)]
+    if error.hint:
+        blocks.append(para(error.hint))
+    return replace(reply(*blocks, summary=error.message), refused=True)
+
+
+async def handle(core: Core, command: Command) -> Reply:
+    """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises."""
+    now = core.clock.now()
+    ask = Ask(core=core, command=command, now=now, today=now.astimezone(core.tz).date())
+    try:
+        parsed = parse(command.text, today=ask.today)
+        return await USE_CASES[type(parsed)](ask, parsed)
+    except TacBotError as error:
+        return error_reply(error)
+    except Exception:
+        log.exception("command failed (platform=%s)", command.actor.platform)
+        return Reply.text(
+            "Sorry, something went wrong on our side. Please try again; "
+            "if it keeps happening, tell your administrator."
+        )

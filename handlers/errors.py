@@ -1,0 +1,47 @@
+"""One error hierarchy. Every ``TacBotError`` message is safe to show to the person who asked."""
+
+from __future__ import annotations
+
+
+class TacBotError(Exception):
+    """Root of TAC Bot's errors; ``str(error)`` is a short, user-safe sentence."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(TacBotError):
+    """The words did not fit the command; ``command`` names the command whose usage to show."""
+
+    def __init__(self, message: str, *, command: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.command = command
+
+
+class UnknownCommand(UsageError):
+    def __init__(self, word: str, suggestion: str | None) -> None:
+        hint = f"Did you mean `{suggestion}`?" if suggestion else "Try `/tac help` for the list of commands."
+        super().__init__(f"I don't know the command `{word}`.", hint=hint)
+        self.suggestion = suggestion
+
+
+class BadDate(UsageError):
+    pass
+
+
+class NotAllowed(TacBotError):
+    """The asker may not do this (role, key worker, SENCO)."""
+
+
+class NotFound(TacBotError):
+    """No such case (or not one the asker may see), person, action..."""
+
+
+class NoConsent(TacBotError):
+    """The consent gate: no recorded consent covers this agency."""
+
+
+class PlatformError(TacBotError):
+    """Slack or Teams refused or failed; the message says what happened and what to do."""

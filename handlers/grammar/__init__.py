@@ -1,0 +1,1 @@
+"""The command grammar of interface.md: tokens, dates, typed commands and the parser."""

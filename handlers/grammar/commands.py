@@ -1,0 +1,119 @@
+"""Typed commands: what the parser makes of the words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+ROUTES = ("sen-support", "ehc-assessment", "annual-review", "early-help")
+RELATIONSHIPS = ("parent", "carer", "pupil", "other")
+SCOPES = ("all", "education", "health", "social-care")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    user_id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Base of every typed command; ``case_ref`` is the `case TAC-0007` named in the words, if any."""
+
+    case_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Help(Parsed):
+    topic: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Open(Parsed):
+    alias: str
+    year_group: str | None
+    route: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChange(Parsed):
+    given: bool
+    by_name: str
+    relationship: str
+    scope: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invite(Parsed):
+    person: PersonRef
+    role: str
+    agency: str | None
+    champion: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Remove(Parsed):
+    person: PersonRef
+
+
+@dataclass(frozen=True, slots=True)
+class Team(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Status(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Cases(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Define(Parsed):
+    term: str
+
+
+@dataclass(frozen=True, slots=True)
+class Close(Parsed):
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeAdd(Parsed):
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionAdd(Parsed):
+    what: str
+    owner: PersonRef
+    due: date
+    where: str | None
+    cost: str | None
+    outcome: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone(Parsed):
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDue(Parsed):
+    number: int
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class PlanShow(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class NotYet(Parsed):
+    """A command of the grammar that this version does not do yet."""
+
+    name: str

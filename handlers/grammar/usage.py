@@ -1,0 +1,113 @@
+"""Usage lines, examples and who may use each command: the text behind `help` and usage errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    name: str
+    syntax: str
+    summary: str
+    example: str
+    who: str
+
+
+_U = Usage
+USAGES: tuple[Usage, ...] = (
+    _U("help", "help [command]", "usage, with examples", "help invite", "anyone"),
+    _U(
+        "open",
+        "open <alias> [year <group>] [route <sen-support|ehc-assessment|annual-review|early-help>]",
+        "open a case with a private room; you become its key worker",
+        "open Robin year 4 route sen-support",
+        "SENCO",
+    ),
+    _U(
+        "consent",
+        'consent given|withdrawn by "<name>" [relationship <parent|carer|pupil|other>] '
+        "[scope <all|education|health|social-care>]",
+        "record consent, or its withdrawal (default scope all)",
+        'consent given by "Sam Taylor" relationship parent scope all',
+        "key worker",
+    ),
+    _U(
+        "invite",
+        'invite <@person> <role> [agency "<name>"] [champion]',
+        "add someone to the team and the case room",
+        'invite @anna educational-psychologist agency "County EP Service"',
+        "key worker",
+    ),
+    _U(
+        "remove",
+        "remove <@person>",
+        "take someone off the team and out of the room",
+        "remove @anna",
+        "key worker",
+    ),
+    _U("team", "team", "the roster: roles, agencies, champion, who is awaiting what", "team", "member"),
+    _U("forms", "forms", "the input forms that can be requested", "forms", "member"),
+    _U(
+        "request",
+        "request <form> from <@person>|team [due <date>]",
+        "send someone (or the whole team) an input form, and chase it",
+        "request ep-advice from @anna due 15/12",
+        "key worker",
+    ),
+    _U(
+        "inputs",
+        "inputs | input <n>",
+        "the submitted inputs; one in full with its versions",
+        "input 1",
+        "key worker",
+    ),
+    _U(
+        "outcome",
+        'outcome add "<text>"',
+        "add an outcome for the child to the plan",
+        'outcome add "Robin reads a short book aloud to an adult each week"',
+        "key worker",
+    ),
+    _U(
+        "action",
+        'action add "<what>" owner <@person> due <date> [where "<place>"] [cost <amount>] [outcome <n>] '
+        "| action done <n> | action due <n> <date>",
+        "add an action to the plan, mark it done, or move its due date",
+        'action add "Phonics group 3x weekly" owner @tom due in 3 weeks where "Library" outcome 1',
+        "key worker (done/due: also the action's owner)",
+    ),
+    _U(
+        "review",
+        'review on <date> [at <time>] [where "<place>"] | review poll <date> <time>, ... | review pick <n> '
+        "| review record",
+        "schedule and record review meetings",
+        'review on 15/12 at 14:30 where "Meeting room 2"',
+        "key worker",
+    ),
+    _U("plan", "plan | plan export", "the joint agency plan; export it as Word and PDF", "plan", "member"),
+    _U("status", "status", "the case at a glance", "status case TAC-0007", "member"),
+    _U("cases", "cases", "your open cases", "cases", "SENCO"),
+    _U("define", "define <term>", "a term as each profession uses it", "define provision", "anyone"),
+    _U(
+        "priority",
+        'priority add "<text>" | priorities',
+        "the school's SEN development priorities",
+        'priority add "Speech and language support in Reception"',
+        "SENCO / anyone",
+    ),
+    _U(
+        "close",
+        'close [reason "<text>"]',
+        "close the case and archive its room",
+        'close reason "Moved to secondary school"',
+        "key worker",
+    ),
+)
+
+BY_NAME: dict[str, Usage] = {u.name: u for u in USAGES}
+ALIASES = {"input": "inputs", "priorities": "priority", "consents": "consent", "actions": "action"}
+
+
+def usage_for(name: str) -> Usage | None:
+    return BY_NAME.get(ALIASES.get(name, name))

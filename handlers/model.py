@@ -1,0 +1,29 @@
+"""The neutral command every platform hands to the handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is asking: a platform user in a workspace (Slack team, Teams tenant, the console school)."""
+
+    platform: str
+    workspace: str
+    user_id: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A `/tac` command as typed. Mentions are already canonical: ``<@USERID>`` or ``<@USERID|name>``.
+
+    ``room_id`` is the conversation it was typed in (None for a direct message or the console's DM).
+    ``names`` maps mentioned user ids to display names where the platform told us them.
+    """
+
+    actor: Actor
+    text: str
+    room_id: str | None = None
+    names: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,170 @@
+"""Use cases: outcomes and actions of the joint agency plan, and showing the plan."""
+
+from __future__ import annotations
+
+from handlers import access
+from handlers.core import Ask
+from handlers.errors import NotAllowed, NotFound, UsageError
+from handlers.grammar import commands as c
+from handlers.render import case_title, mention
+from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
+from storage import audit
+from storage.repo import cases as case_repo
+from storage.repo import people
+from storage.repo import plan as plan_repo
+
+
+async def add_outcome(ask: Ask, cmd: c.OutcomeAdd) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "change the plan")
+        access.require_open(acc)
+        outcome = plan_repo.add_outcome(
+            s, case_id=acc.case.id, text=cmd.text, created_by_id=who.person.id, now=ask.now
+        )
+        audit.record(
+            s,
+            action="outcome.added",
+            at=ask.now,
+            school_id=acc.case.school_id,
+            case_id=acc.case.id,
+            actor_id=who.person.id,
+            number=outcome.number,
+        )
+    return Reply.text(f"Added outcome {outcome.number} to {acc.case.reference}: ", cmd.text)
+
+
+async def add_action(ask: Ask, cmd: c.ActionAdd) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "change the plan")
+        access.require_open(acc)
+        case = acc.case
+        owner = people.find_person(s, platform=ask.command.actor.platform, external_id=cmd.owner.user_id)
+        if owner is None or case_repo.active_membership(s, case_id=case.id, person_id=owner.id) is None:
+            raise NotFound(
+                f"{cmd.owner.label} is not on the team of {case.reference}.",
+                hint="Invite them first; an action's owner must be on the team.",
+            )
+        outcome_id = None
+        if cmd.outcome is not None:
+            outcome = plan_repo.get_outcome(s, case_id=case.id, number=cmd.outcome)
+            if outcome is None:
+                raise NotFound(f"{case.reference} has no outcome {cmd.outcome}.")
+            outcome_id = outcome.id
+        if cmd.due < ask.today:
+            raise UsageError(f"{cmd.due:%d %b %Y} is in the past.", command="action")
+        action = plan_repo.add_action(
+            s,
+            case_id=case.id,
+            what=cmd.what,
+            owner_id=owner.id,
+            due=cmd.due,
+            where=cmd.where,
+            cost=cmd.cost,
+            outcome_id=outcome_id,
+            created_by_id=who.person.id,
+            now=ask.now,
+        )
+        audit.record(
+            s,
+            action="action.added",
+            at=ask.now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=who.person.id,
+            number=action.number,
+            owner_id=owner.id,
+            due=cmd.due.isoformat(),
+        )
+    return Reply.text(
+        f"Added action {action.number}: ",
+        cmd.what,
+        ", owner ",
+        mention(owner),
+        f", due {cmd.due:%a %d %b %Y}.",
+    )
+
+
+async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_open(acc)
+        case = acc.case
+        action = plan_repo.get_action(s, case_id=case.id, number=cmd.number)
+        if action is None:
+            raise NotFound(f"{case.reference} has no action {cmd.number}.")
+        if not acc.is_key_worker and action.owner_id != who.person.id:
+            raise NotAllowed(f"Only the key worker or the action's owner can update action {cmd.number}.")
+        if isinstance(cmd, c.ActionDone):
+            if action.status == "done":
+                return Reply.text(f"Action {action.number} was already done.")
+            action.status, action.done_at = "done", ask.now
+            audit.record(
+                s,
+                action="action.done",
+                at=ask.now,
+                school_id=case.school_id,
+                case_id=case.id,
+                actor_id=who.person.id,
+                number=action.number,
+            )
+            return Reply.text(f"Action {action.number} is done: ", action.what)
+        if cmd.due < ask.today:
+            raise UsageError(f"{cmd.due:%d %b %Y} is in the past.", command="action")
+        old = action.due
+        action.due = cmd.due
+        audit.record(
+            s,
+            action="action.due_changed",
+            at=ask.now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=who.person.id,
+            number=action.number,
+            old=old.isoformat(),
+            new=cmd.due.isoformat(),
+        )
+    return Reply.text(f"Action {action.number} is now due {cmd.due:%a %d %b %Y}.")
+
+
+async def show_plan(ask: Ask, cmd: c.PlanShow) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        case = acc.case
+        outcomes = plan_repo.outcomes(s, case_id=case.id)
+        actions = plan_repo.actions(s, case_id=case.id)
+        owners = people.people_by_id(s, ids={a.owner_id for a in actions})
+    blocks: list[Block] = [Heading(f"Joint agency plan: {case_title(case)}")]
+    if not outcomes and not actions:
+        blocks.append(Note(('No outcomes yet. Add one with `outcome add "<text>"`.',)))
+    number_of = {o.id: o.number for o in outcomes}
+    if outcomes:
+        blocks.append(Heading("Outcomes"))
+        blocks.append(Bullets(tuple((Strong(f"{o.number}."), " ", o.text) for o in outcomes)))
+    if actions:
+        blocks.append(Heading("Actions"))
+        items: list[tuple[Span, ...]] = []
+        for a in actions:
+            overdue = a.status == "open" and a.due < ask.today
+            spans: list[Span] = [
+                Strong(f"{a.number}."),
+                " ",
+                a.what,
+                " · ",
+                mention(owners[a.owner_id]),
+                f" · due {a.due:%d %b}",
+            ]
+            if a.outcome_id in number_of:
+                spans.append(f" · outcome {number_of[a.outcome_id]}")
+            if a.status == "done":
+                spans.append(" · done")
+            elif overdue:
+                spans += [" · ", Strong("OVERDUE")]
+            items.append(tuple(spans))
+        blocks.append(Bullets(tuple(items)))
+    return reply(*blocks, summary=f"Plan for {case.reference}")

@@ -1,0 +1,34 @@
+"""The one small protocol through which the core reaches a chat platform."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from handlers.replies import Reply
+
+
+class ChatPlatform(Protocol):
+    """Implemented by ``bot.console``, ``bot.slack`` and ``bot.teams``.
+
+    Methods raise ``handlers.errors.PlatformError`` with a user-safe message when the platform refuses.
+    """
+
+    name: str
+
+    async def create_private_room(self, *, workspace: str, name: str, topic: str) -> str:
+        """Create a private room called ``name`` (or a suffixed name if taken); return its id."""
+        ...
+
+    async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None: ...
+
+    async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None: ...
+
+    async def archive_room(self, *, workspace: str, room_id: str) -> None: ...
+
+    async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None: ...
+
+    async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None: ...
+
+    async def user_name(self, *, workspace: str, user_id: str) -> str | None:
+        """The person's display name, or None when there is no such user in the workspace."""
+        ...

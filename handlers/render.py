@@ -1,0 +1,24 @@
+"""Small helpers for building replies about people and cases."""
+
+from __future__ import annotations
+
+from handlers.replies import Mention
+from handlers.roles import ROLE_LABELS
+from storage.models import Case, Person
+
+
+def mention(person: Person) -> Mention:
+    return Mention(user_id=person.external_id, name=person.display_name)
+
+
+def case_title(case: Case) -> str:
+    """How a case is named anywhere outside its record: reference and alias, nothing else."""
+    return f"{case.reference} ({case.alias})"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)

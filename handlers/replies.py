@@ -1,0 +1,115 @@
+"""The neutral reply model every platform renders (Block Kit, Adaptive Cards, console text).
+
+Plain ``str`` spans are always user-safe text: renderers escape them so they can never ping, mention
+or link. Only ``Mention`` spans mention, and only the bot creates those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person on the case's platform, by platform user id."""
+
+    user_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    text: str
+
+
+Span = str | Mention | Strong | Code
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Label/value pairs, shown two to a row where the platform can."""
+
+    items: tuple[tuple[str, tuple[Span, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[tuple[Span, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: str | None = None  # "primary" | "danger" | None
+
+
+@dataclass(frozen=True, slots=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Divider:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Small print under the main content."""
+
+    spans: tuple[Span, ...]
+
+
+Block = Heading | Paragraph | Fields | Bullets | Buttons | Divider | Note
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says. ``summary`` is the plain fallback text (notifications, screen readers)."""
+
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    summary: str = ""
+    private: bool = True
+    refused: bool = False  # a refusal: the command changed nothing
+
+    @staticmethod
+    def text(*spans: Span, private: bool = True) -> Reply:
+        return Reply(blocks=(Paragraph(tuple(spans)),), summary=plain(spans), private=private)
+
+
+def para(*spans: Span) -> Paragraph:
+    return Paragraph(tuple(spans))
+
+
+def plain(spans: tuple[Span, ...] | list[Span]) -> str:
+    """Spans as plain text (mentions by name), for fallback text and logs."""
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, str):
+            out.append(span)
+        elif isinstance(span, Mention):
+            out.append(f"@{span.name or span.user_id}")
+        else:
+            out.append(span.text)
+    return "".join(out)
+
+
+def reply(*blocks: Block, summary: str, private: bool = True) -> Reply:
+    return Reply(blocks=tuple(blocks), summary=summary, private=private)

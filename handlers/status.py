@@ -1,0 +1,72 @@
+"""Use case: the case at a glance."""
+
+from __future__ import annotations
+
+from handlers import access
+from handlers.consent import describe, scopes_in_force
+from handlers.core import Ask
+from handlers.grammar import commands as c
+from handlers.render import case_title, mention, plural
+from handlers.replies import Block, Fields, Heading, Note, Reply, Span, reply
+from handlers.roles import SCHOOL_STAFF
+from storage.repo import cases as case_repo
+from storage.repo import people
+from storage.repo import plan as plan_repo
+
+
+def stage(*, status: str, consent: frozenset[str], outside: int, outcomes: int, actions: int) -> str:
+    if status == "closed":
+        return "Closed"
+    if not consent:
+        return "Awaiting consent"
+    if outside == 0:
+        return "Building the team"
+    if outcomes == 0 or actions == 0:
+        return "Planning"
+    return "Plan in action"
+
+
+async def status(ask: Ask, cmd: c.Status) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        case = acc.case
+        members = case_repo.active_members(s, case_id=case.id)
+        consent = scopes_in_force(s, case_id=case.id)
+        outcomes = plan_repo.outcomes(s, case_id=case.id)
+        actions = plan_repo.actions(s, case_id=case.id)
+        room = case_repo.get_room(s, case_id=case.id)
+        owners = people.people_by_id(s, ids={a.owner_id for a in actions} | {case.key_worker_id})
+    overdue = [a for a in actions if a.status == "open" and a.due < ask.today]
+    outside = sum(1 for m in members if m.role not in SCHOOL_STAFF)
+    fields: list[tuple[str, tuple[Span, ...]]] = [
+        (
+            "Stage",
+            (
+                stage(
+                    status=case.status,
+                    consent=consent,
+                    outside=outside,
+                    outcomes=len(outcomes),
+                    actions=len(actions),
+                ),
+            ),
+        ),
+        ("Route", (case.route,)),
+        ("Key worker", (mention(owners[case.key_worker_id]),)),
+        ("Team", (f"{plural(len(members), 'member')}, {outside} from outside school",)),
+        ("Consent in force", (describe(consent),)),
+        ("Plan", (f"{plural(len(outcomes), 'outcome')}, {plural(len(actions), 'action')}",)),
+        ("Overdue actions", (", ".join(f"{a.number} ({a.due:%d %b})" for a in overdue) or "none",)),
+    ]
+    blocks: list[Block] = [Heading(f"Status of {case_title(case)}"), Fields(tuple(fields))]
+    if room is not None and room.state in ("pending", "failed"):
+        blocks.append(
+            Note(
+                (
+                    f"The case room is not ready ({room.last_error or room.state}). "
+                    "The key worker can retry with the same `open` command.",
+                )
+            )
+        )
+    return reply(*blocks, summary=f"Status of {case.reference}")

@@ -1,0 +1,173 @@
+"""Use cases: invite someone to the team (behind the consent gate), remove them, show the roster."""
+
+from __future__ import annotations
+
+import contextlib
+
+from handlers import access
+from handlers.consent import describe, scopes_in_force
+from handlers.core import Ask
+from handlers.errors import NoConsent, NotFound, PlatformError, UsageError
+from handlers.grammar import commands as c
+from handlers.render import case_title, mention, role_label
+from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
+from handlers.roles import consent_covers, scope_needed
+from storage import audit
+from storage.repo import cases as case_repo
+from storage.repo import people
+
+
+async def _known_name(ask: Ask, ref: c.PersonRef) -> str:
+    """The mentioned person's display name; ``NotFound`` if the platform has no such user."""
+    name = ask.command.names.get(ref.user_id) or await ask.platform.user_name(
+        workspace=ask.workspace, user_id=ref.user_id
+    )
+    if name is None:
+        raise NotFound(f"I don't know anyone called {ref.label} here.", hint="Mention them, like @anna.")
+    return name
+
+
+async def invite(ask: Ask, cmd: c.Invite) -> Reply:
+    name = await _known_name(ask, cmd.person)
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "invite people")
+        access.require_open(acc)
+        case = acc.case
+        in_force = scopes_in_force(s, case_id=case.id)
+        if not consent_covers(cmd.role, in_force):
+            raise NoConsent(
+                f"No consent covers a {role_label(cmd.role).lower()} yet "
+                f"(needs scope {scope_needed(cmd.role)}; "
+                f"in force: {describe(in_force)}).",
+                hint='Record it first: `consent given by "<name>" relationship parent scope all`.',
+            )
+        person = people.get_or_create_person(
+            s,
+            platform=ask.command.actor.platform,
+            external_id=cmd.person.user_id,
+            display_name=name,
+            now=ask.now,
+        )
+        if person.id == case.key_worker_id:
+            raise UsageError("The key worker is already on the team.", command="invite")
+        if cmd.champion:
+            for m in case_repo.active_members(s, case_id=case.id):
+                m.champion = False
+        case_repo.add_membership(
+            s,
+            case_id=case.id,
+            person_id=person.id,
+            role=cmd.role,
+            agency=cmd.agency,
+            champion=cmd.champion,
+            added_by_id=who.person.id,
+            now=ask.now,
+        )
+        audit.record(
+            s,
+            action="member.invited",
+            at=ask.now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=who.person.id,
+            person_id=person.id,
+            role=cmd.role,
+            agency=cmd.agency,
+            why="joined the team around the child",
+        )
+        room = case_repo.get_room(s, case_id=case.id)
+    label = role_label(cmd.role) + (f", {cmd.agency}" if cmd.agency else "")
+    if room is not None and room.external_id and room.state == "ready":
+        try:
+            await ask.platform.add_members(
+                workspace=ask.workspace, room_id=room.external_id, user_ids=[person.external_id]
+            )
+            await ask.platform.post(
+                workspace=ask.workspace,
+                room_id=room.external_id,
+                reply=Reply.text(mention(person), f" joined the team as {label}.", private=False),
+            )
+        except PlatformError as exc:
+            return Reply.text(
+                f"{name} is on the team of {case.reference}, but could not be added to its room: ",
+                exc.message,
+            )
+    await _tell(
+        ask,
+        person.external_id,
+        Reply.text(
+            "You have been added to the team around a child: ",
+            Strong(case_title(case)),
+            f", as {label}. ",
+            "Type `/tac status` in the case room to see where things stand.",
+            private=False,
+        ),
+    )
+    return Reply.text("Invited ", mention(person), f" to {case.reference} as {label}.")
+
+
+async def _tell(ask: Ask, user_id: str, message: Reply) -> None:
+    with contextlib.suppress(PlatformError):  # the invitation stands; the room post told them
+        await ask.platform.direct_message(workspace=ask.workspace, user_id=user_id, reply=message)
+
+
+async def remove(ask: Ask, cmd: c.Remove) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "remove people")
+        case = acc.case
+        person = people.find_person(s, platform=ask.command.actor.platform, external_id=cmd.person.user_id)
+        membership = person and case_repo.active_membership(s, case_id=case.id, person_id=person.id)
+        if person is None or not membership:
+            raise NotFound(f"{cmd.person.label} is not on the team of {case.reference}.")
+        if person.id == case.key_worker_id:
+            raise UsageError("The key worker cannot be removed from their own case.", command="remove")
+        case_repo.deactivate_membership(s, membership=membership, reason="removed", now=ask.now)
+        audit.record(
+            s,
+            action="member.removed",
+            at=ask.now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=who.person.id,
+            person_id=person.id,
+            reason="removed by key worker",
+        )
+        room = case_repo.get_room(s, case_id=case.id)
+    if room is not None and room.external_id and room.state == "ready":
+        try:
+            await ask.platform.remove_member(
+                workspace=ask.workspace, room_id=room.external_id, user_id=person.external_id
+            )
+        except PlatformError as exc:
+            return Reply.text(
+                f"Removed from the team of {case.reference}, but not from its room: ", exc.message
+            )
+    return Reply.text("Removed ", mention(person), f" from {case.reference}.")
+
+
+async def roster(ask: Ask, cmd: c.Team) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        case = acc.case
+        members = case_repo.active_members(s, case_id=case.id)
+        persons = people.people_by_id(s, ids={m.person_id for m in members})
+    items: list[tuple[Span, ...]] = []
+    for m in members:
+        p = persons[m.person_id]
+        spans: list[Span] = [mention(p), " · ", role_label(m.role)]
+        if m.agency:
+            spans += [" · ", m.agency]
+        if p.id == case.key_worker_id:
+            spans.append(" · key worker")
+        if m.champion:
+            spans += [" · ", Strong("champion")]
+        items.append(tuple(spans))
+    blocks: list[Block] = [Heading(f"Team around {case_title(case)}"), Bullets(tuple(items))]
+    if not any(m.champion for m in members):
+        blocks.append(Note(("No champion named yet: `invite @person <role> champion`.",)))
+    return reply(*blocks, summary=f"{len(members)} members")

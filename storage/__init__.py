@@ -1,0 +1,1 @@
+"""Persistence for TAC Bot: SQLAlchemy models, repository functions, migrations, the audit trail."""

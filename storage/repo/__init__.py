@@ -1,0 +1,1 @@
+"""Repository functions: each takes an explicit session and keyword-only arguments."""

@@ -1,0 +1,80 @@
+"""Outcomes and actions of a case's plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Action, Outcome
+
+
+def _next_number(session: Session, model: type[Outcome] | type[Action], case_id: int) -> int:
+    current = session.scalar(select(func.max(model.number)).where(model.case_id == case_id))
+    return int(current or 0) + 1
+
+
+def add_outcome(session: Session, *, case_id: int, text: str, created_by_id: int, now: datetime) -> Outcome:
+    outcome = Outcome(
+        case_id=case_id,
+        number=_next_number(session, Outcome, case_id),
+        text=text,
+        created_by_id=created_by_id,
+        created_at=now,
+    )
+    session.add(outcome)
+    session.flush()
+    return outcome
+
+
+def outcomes(session: Session, *, case_id: int) -> Sequence[Outcome]:
+    return session.scalars(select(Outcome).where(Outcome.case_id == case_id).order_by(Outcome.number)).all()
+
+
+def get_outcome(session: Session, *, case_id: int, number: int) -> Outcome | None:
+    return session.scalars(
+        select(Outcome).where(Outcome.case_id == case_id, Outcome.number == number)
+    ).one_or_none()
+
+
+def add_action(
+    session: Session,
+    *,
+    case_id: int,
+    what: str,
+    owner_id: int,
+    due: date,
+    where: str | None,
+    cost: str | None,
+    outcome_id: int | None,
+    created_by_id: int,
+    now: datetime,
+) -> Action:
+    action = Action(
+        case_id=case_id,
+        number=_next_number(session, Action, case_id),
+        what=what,
+        owner_id=owner_id,
+        due=due,
+        where=where,
+        cost=cost,
+        outcome_id=outcome_id,
+        status="open",
+        created_by_id=created_by_id,
+        created_at=now,
+    )
+    session.add(action)
+    session.flush()
+    return action
+
+
+def actions(session: Session, *, case_id: int) -> Sequence[Action]:
+    return session.scalars(select(Action).where(Action.case_id == case_id).order_by(Action.number)).all()
+
+
+def get_action(session: Session, *, case_id: int, number: int) -> Action | None:
+    return session.scalars(
+        select(Action).where(Action.case_id == case_id, Action.number == number)
+    ).one_or_none()

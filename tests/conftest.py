@@ -1,0 +1,141 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL, each test in a rolled-back transaction), a clock,
+and the console bot that tests drive like a user."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from bot.app import add_sencos
+from bot.console.platform import ConsolePlatform
+from bot.console.session import ConsoleBot
+from handlers.clock import ManualClock
+from handlers.core import Core
+from storage import migrate
+from storage.engine import Database, make_engine, normalise_url
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+IN_CI = bool(os.environ.get("CI") or os.environ.get("TACBOT_REQUIRE_POSTGRES"))
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_server() -> tuple[str, str | None] | None:
+    """(url of a database to use, name of a database we created and must drop) or None if unreachable."""
+    given = os.environ.get("TACBOT_TEST_POSTGRES_URL")
+    if given:
+        return given, None
+    url = normalise_url(DEFAULT_SERVER)
+    try:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+        name = f"tacbot_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception:
+        return None
+    return make_url(url).set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop(database: str) -> None:
+    admin = create_engine(normalise_url(DEFAULT_SERVER), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    found = _postgres_server()
+    if found is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL is unreachable, and CI must run the PostgreSQL tests")
+        pytest.skip("PostgreSQL is not reachable here (set TACBOT_TEST_POSTGRES_URL)")
+    url, created = found
+    yield url
+    if created:
+        _drop(created)
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def engine(backend: str, request: pytest.FixtureRequest) -> Engine:
+    return request.getfixturevalue(f"{backend}_engine")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Database]:
+    """A Database whose every transaction is a savepoint inside one outer transaction, rolled back."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield Database(engine, factory)
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    # Monday 14 September 2026, 09:30 in London.
+    return ManualClock(datetime(2026, 9, 14, 8, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def console_platform() -> ConsolePlatform:
+    return ConsolePlatform()
+
+
+@pytest.fixture
+def core(db: Database, clock: ManualClock, console_platform: ConsolePlatform) -> Core:
+    core = Core(db=db, clock=clock, platforms={"console": console_platform})
+    add_sencos(db, [("console", "sam")], clock=clock, added_by="tests")
+    return core
+
+
+@pytest.fixture
+async def bot(core: Core, console_platform: ConsolePlatform) -> AsyncIterator[ConsoleBot]:
+    yield ConsoleBot(core=core, platform=console_platform)
+
+
+def shared_spec(name: str) -> Path:
+    """A published platform spec from ../shared/specs; missing in CI is a failure, never a skip."""
+    path = SHARED / "specs" / name
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing: CI must have ../shared beside the checkout")
+        pytest.skip(f"{path} not found (../shared is not beside this checkout)")
+    return path
