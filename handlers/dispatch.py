@@ -13,7 +13,7 @@ from handlers.errors import TacBotError, UsageError
 from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
-from handlers.model import Command
+from handlers.model import Command, Interaction
 from handlers.replies import Reply, para, reply
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,40 @@ def error_reply(error: TacBotError) -> Reply:
     return replace(reply(*blocks, summary=error.message), refused=True)
 
 
+InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
+
+# Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
+INTERACTIONS: dict[str, InteractionHandler] = {}
+
+
+def _ask(core: Core, command: Command) -> Ask:
+    now = core.clock.now()
+    return Ask(core=core, command=command, now=now, today=now.astimezone(core.tz).date())
+
+
+async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
+    """Handle a button press from anyone. Always returns a reply for the presser; never raises."""
+    ask = _ask(core, Command(actor=interaction.actor, text="", room_id=interaction.room_id))
+    handler = INTERACTIONS.get(interaction.action.partition(".")[0])
+    try:
+        if handler is None:
+            return replace(Reply.text("That button no longer does anything."), refused=True)
+        return await handler(ask, interaction)
+    except TacBotError as error:
+        return error_reply(error)
+    except Exception:
+        log.exception(
+            "interaction failed (platform=%s, action=%s)", interaction.actor.platform, interaction.action
+        )
+        return Reply.text(
+            "Sorry, something went wrong on our side. Please try again; "
+            "if it keeps happening, tell your administrator."
+        )
+
+
 async def handle(core: Core, command: Command) -> Reply:
     """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises."""
-    now = core.clock.now()
-    ask = Ask(core=core, command=command, now=now, today=now.astimezone(core.tz).date())
+    ask = _ask(core, command)
     try:
         parsed = parse(command.text, today=ask.today)
         return await USE_CASES[type(parsed)](ask, parsed)

@@ -27,3 +27,18 @@ class Command:
     text: str
     room_id: str | None = None
     names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """A button pressed (or a small prompt answered) on something the bot sent.
+
+    ``action`` and ``value`` are the ``Button``'s; ``inputs`` holds what the person typed or picked when
+    the button asked for it (``Button.prompt``), keyed by the prompt's ``field``.
+    """
+
+    actor: Actor
+    action: str
+    value: str
+    room_id: str | None = None
+    inputs: dict[str, str] = field(default_factory=dict)

@@ -53,11 +53,23 @@ class Bullets:
 
 
 @dataclass(frozen=True, slots=True)
+class Prompt:
+    """Something a button asks for before it acts: a date (``kind="date"``) or a line of text."""
+
+    kind: str  # "date" | "text"
+    label: str
+    field: str = "value"
+
+
+@dataclass(frozen=True, slots=True)
 class Button:
+    """A button; pressing it comes back as ``handlers.model.Interaction(action, value, inputs)``."""
+
     label: str
     action: str
     value: str = ""
     style: str | None = None  # "primary" | "danger" | None
+    prompt: Prompt | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,12 @@ def block(b: Block) -> list[str]:
     if isinstance(b, Bullets):
         return [f"  - {spans(item)}" for item in b.items]
     if isinstance(b, Buttons):
-        return ["  " + "  ".join(f"[{btn.label}]" for btn in b.buttons)]
+        return [
+            "  "
+            + "  ".join(
+                f"[{btn.label}]" + (f" <{btn.prompt.label}>" if btn.prompt else "") for btn in b.buttons
+            )
+        ]
     if isinstance(b, Divider):
         return ["  ----"]
     if isinstance(b, Note):

@@ -9,8 +9,8 @@ from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.render import render
 from bot.console.school import BY_HANDLE, SCHOOL
 from handlers.core import Core
-from handlers.dispatch import handle
-from handlers.model import Actor, Command
+from handlers.dispatch import handle, handle_interaction
+from handlers.model import Actor, Command, Interaction
 from handlers.replies import Reply
 
 _MENTION = re.compile(r"(?<![\w<@])@([A-Za-z0-9][A-Za-z0-9_.\-]*)")
@@ -47,6 +47,27 @@ class ConsoleBot:
         """Run one command as ``handle_`` (in ``room``, a room name, or a DM); return the reply's text."""
         command = to_command(handle_, text, room_id=self.room_id(room))
         reply = await handle(self.core, command)
+        self.replies.append((handle_, reply))
+        return render(reply)
+
+    async def press(
+        self,
+        handle_: str,
+        action: str,
+        value: str = "",
+        *,
+        room: str | None = None,
+        inputs: dict[str, str] | None = None,
+    ) -> str:
+        """Press a button the bot sent, as ``handle_``; return the reply's text."""
+        person = BY_HANDLE.get(handle_)
+        actor = Actor(
+            platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
+        )
+        interaction = Interaction(
+            actor=actor, action=action, value=value, room_id=self.room_id(room), inputs=dict(inputs or {})
+        )
+        reply = await handle_interaction(self.core, interaction)
         self.replies.append((handle_, reply))
         return render(reply)
 

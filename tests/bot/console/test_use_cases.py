@@ -190,3 +190,8 @@ async def test_room_names_and_notifications_never_carry_the_alias(bot: ConsoleBo
     await bot.exec("sam", "/tac invite @tom class-teacher", room=room)
     assert all("robin" not in r.name.lower() for r in bot.platform.rooms.values())
     assert "Robin" not in bot.sent_to(room=room)[-1].text  # the join notice
+
+
+async def test_an_unknown_button_is_refused_politely(bot: ConsoleBot) -> None:
+    reply = await bot.press("tom", "nothing.here", "1")
+    assert "no longer does anything" in reply
