@@ -36,6 +36,18 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
     return added
 
 
+def build_platforms(settings: Settings) -> dict[str, ChatPlatform]:
+    """Every chat platform this configuration turns on: the console always, Slack with its two variables."""
+    from bot.console.platform import ConsolePlatform
+
+    platforms: dict[str, ChatPlatform] = {"console": ConsolePlatform()}
+    if settings.slack_enabled:
+        from bot.slack.plugin import slack_platform
+
+        platforms["slack"] = slack_platform(settings)
+    return platforms
+
+
 def build_core(
     settings: Settings,
     *,
@@ -44,6 +56,8 @@ def build_core(
     platforms: dict[str, ChatPlatform] | None = None,
 ) -> Core:
     """Everything the handlers need. Tests pass their own database, clock and platforms."""
+    if platforms is None:
+        platforms = build_platforms(settings)
     clock = clock or SystemClock()
     db = db or open_database(settings)
     if settings.senco_ids:

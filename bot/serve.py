@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     """The platform edges and the clock that this configuration turns on."""
     plugins: list[Plugin] = []
-    if not settings.slack_enabled:
+    if settings.slack_enabled:
+        from bot.slack.plugin import slack_plugin
+
+        plugins.append(slack_plugin(settings))
+    else:
         log.info("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.")
     return plugins
 
