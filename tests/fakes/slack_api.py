@@ -33,6 +33,23 @@ ALSO_REQUIRED = {
     "users.info": ["user"],
 }
 
+# Every Web API method the bot may call, and the bot scope Slack requires for it (private channels);
+# the fake flags any other method, so the manifest's scopes stay complete.
+NEEDS: dict[str, str | None] = {
+    "auth.test": None,
+    "conversations.create": "groups:write",
+    "conversations.invite": "groups:write",
+    "conversations.kick": "groups:write",
+    "conversations.archive": "groups:write",
+    "conversations.setTopic": "groups:write",
+    "conversations.setPurpose": "groups:write",
+    "conversations.open": "im:write",
+    "chat.postMessage": "chat:write",
+    "users.info": "users:read",
+    "views.open": None,
+    "views.publish": None,
+}
+
 
 @dataclass
 class Channel:
@@ -126,6 +143,8 @@ class FakeSlack:
         if operations is None:
             self.problems.append(f"{method}: not a Slack Web API method")
             return
+        if method not in NEEDS:
+            self.problems.append(f"{method}: called, but the manifest's scopes were not checked for it")
         required = {
             p["name"] for op in operations.values() for p in op.get("parameters", []) if p.get("required")
         } | set(ALSO_REQUIRED.get(method, []))
