@@ -13,7 +13,6 @@ from bot.slack.platform import SlackPlatform
 from tests.fakes.slack_api import NEEDS
 
 
-
 def manifest() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load(resources.files("bot.slack").joinpath("manifest.yaml").read_text("utf-8"))  # type: ignore[no-any-return]
 
@@ -25,7 +24,10 @@ def test_the_manifest_is_shipped_and_asks_for_the_least_that_works() -> None:
     assert command["url"].endswith("/slack/events")
     assert m["settings"]["interactivity"]["request_url"].endswith("/slack/events")
     assert m["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
-    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"app_home_opened", "member_left_channel"}
+    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "member_left_channel",
+    }
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     needed = {scope for scope in NEEDS.values() if scope} | {"commands", "groups:read"}
     assert set(m["oauth_config"]["scopes"]["bot"]) == needed
