@@ -11,22 +11,27 @@ log = logging.getLogger(__name__)
 
 
 class Background:
-    """A set of running tasks; ``spawn`` never blocks the ack, ``drain`` waits for all of them."""
+    """A set of running tasks; ``spawn`` never blocks the ack, ``drain`` waits for all of them.
 
-    def __init__(self) -> None:
+    At most ``limit`` run at once: under a burst the event loop keeps answering Slack (acks) first,
+    and the queued work follows as fast as the database and Slack allow.
+    """
+
+    def __init__(self, *, limit: int = 4) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
+        self._gate = asyncio.Semaphore(limit)
 
     def spawn(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
         task = asyncio.get_running_loop().create_task(self._guard(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    @staticmethod
-    async def _guard(work: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("background work failed: %s", name)
+    async def _guard(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        async with self._gate:
+            try:
+                await work
+            except Exception:
+                log.exception("background work failed: %s", name)
 
     async def drain(self) -> None:
         """Wait until no task is running (tasks may start others)."""

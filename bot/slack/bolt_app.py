@@ -1,7 +1,7 @@
 """The Bolt ``AsyncApp``: built by a factory per server (no module-level app), listeners thin.
 
 Every listener acks at once and hands the real work to ``Background``: Slack gets its answer well
-inside 3 seconds, and the person gets theirs through ``respond`` (ephemeral when private).
+inside 3 seconds, and the person gets theirs along the ``response_url`` (ephemeral when private).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -33,18 +33,23 @@ from handlers.rooms import member_left_room
 log = logging.getLogger(__name__)
 
 
-async def answer(respond: AsyncRespond | AsyncWebhookClient, reply: Reply) -> None:
+class Http:
+    """The one aiohttp session for Slack calls, opened and closed with the server (None: one per call)."""
+
+    def __init__(self) -> None:
+        self.session: aiohttp.ClientSession | None = None
+
+    def webhook(self, url: str) -> AsyncWebhookClient:
+        return AsyncWebhookClient(url, session=self.session)
+
+
+async def answer(respond: AsyncWebhookClient, reply: Reply) -> None:
     """Send the reply back along the response_url: ephemeral when private, else to the channel."""
     for message in messages(reply):
         kind = "ephemeral" if reply.private else "in_channel"
-        if isinstance(respond, AsyncWebhookClient):
-            await respond.send(
-                text=message.text, blocks=message.blocks, response_type=kind, replace_original=False
-            )
-        else:
-            await respond(
-                text=message.text, blocks=message.blocks, response_type=kind, replace_original=False
-            )
+        await respond.send(
+            text=message.text, blocks=message.blocks, response_type=kind, replace_original=False
+        )
 
 
 def build_slack_app(
@@ -54,6 +59,7 @@ def build_slack_app(
     signing_secret: str,
     background: Background,
     seen: SeenEvents,
+    http: Http | None = None,
 ) -> AsyncApp:
     """A Bolt app over ``client`` whose listeners reach the core; request signatures always verified."""
     app = AsyncApp(
@@ -61,7 +67,7 @@ def build_slack_app(
         signing_secret=signing_secret,
         request_verification_enabled=True,
         ignoring_self_events_enabled=True,
-        process_before_response=False,
+        process_before_response=True,  # our listeners only ack and spawn: answer at once, no polling
         name="tacbot",
     )
 
@@ -73,26 +79,36 @@ def build_slack_app(
         return None
 
     app.middleware(once_per_event)
+    http = http or Http()
 
-    async def run_command(body: dict[str, Any], respond: AsyncRespond) -> None:
-        await answer(respond, await handle(core, incoming.command(body)))
+    async def run_command(body: dict[str, Any]) -> None:
+        await answer(http.webhook(body["response_url"]), await handle(core, incoming.command(body)))
 
-    async def on_tac(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_tac(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        background.spawn(run_command(body, respond), name="slash command")
+        background.spawn(run_command(body), name="slash command")
 
     app.command("/tac")(on_tac)
 
-    async def run_press(press: incoming.Pressed, respond: AsyncRespond) -> None:
+    async def tell(actor: Actor, reply: Reply) -> None:
+        await core.platform("slack").direct_message(
+            workspace=actor.workspace, user_id=actor.user_id, reply=reply
+        )
+
+    async def run_press(press: incoming.Pressed) -> None:
         if press.prompt is not None:
             today = core.clock.now().astimezone(core.tz).date().isoformat()
             await client.views_open(trigger_id=press.trigger_id, view=prompt_view(press, today=today))
             return
-        await answer(respond, await handle_interaction(core, press.interaction))
+        reply = await handle_interaction(core, press.interaction)
+        if press.response_url:
+            await answer(http.webhook(press.response_url), reply)
+        else:
+            await tell(press.interaction.actor, reply)
 
-    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_button(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        background.spawn(run_press(incoming.pressed(body), respond), name="button")
+        background.spawn(run_press(incoming.pressed(body)), name="button")
 
     app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(on_button)
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -15,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.server import CORE, Plugin
 from bot.settings import Settings
 from bot.slack.background import Background
-from bot.slack.bolt_app import build_slack_app
+from bot.slack.bolt_app import Http, build_slack_app
 from bot.slack.client import web_client
 from bot.slack.dedupe import SeenEvents
 from bot.slack.platform import SlackPlatform
@@ -49,9 +50,14 @@ def slack_plugin(settings: Settings) -> Plugin:
         if not isinstance(platform, SlackPlatform):
             platform = slack_platform(settings)
             core.platforms["slack"] = platform
-        background = Background()
+        background, http = Background(), Http()
         bolt = build_slack_app(
-            core, client=platform.client, signing_secret=secret, background=background, seen=SeenEvents()
+            core,
+            client=platform.client,
+            signing_secret=secret,
+            background=background,
+            seen=SeenEvents(),
+            http=http,
         )
         app[BOLT], app[BACKGROUND] = bolt, background
 
@@ -61,6 +67,7 @@ def slack_plugin(settings: Settings) -> Plugin:
         app.router.add_post(PATH, events)
 
         async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+            http.session = platform.client.session = aiohttp.ClientSession()  # reuse connections
             socket: AsyncSocketModeHandler | None = None
             if settings.slack_app_token is not None:
                 socket = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
@@ -74,6 +81,8 @@ def slack_plugin(settings: Settings) -> Plugin:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(SHUTDOWN_GRACE):
                     await background.drain()
+            await http.session.close()
+            http.session = platform.client.session = None
 
         app.cleanup_ctx.append(lifecycle)
 
