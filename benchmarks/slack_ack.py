@@ -137,15 +137,29 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
-async def measure(name: str, base: str, fake: str, total: int, concurrency: int) -> tuple[float, float]:
-    await wait_up(base + "/slack/events")
+async def measure(
+    servers: dict[str, str], fake: str, total: int, concurrency: int, rounds: int
+) -> dict[str, list[float]]:
+    """Alternate the servers round by round, so both see the same machine (other load comes and goes)."""
     respond = fake + "/respond/1"
-    await load(base + "/slack/events", bodies(concurrency, respond), concurrency)  # warm up
-    timings = await load(base + "/slack/events", bodies(total, respond), concurrency)
-    p50, p99 = pct(timings, 50), pct(timings, 99)
-    mean = statistics.mean(timings) * 1000
-    print(f"{name:10s} n={len(timings)}  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  mean {mean:6.1f} ms")
-    return p50, p99
+    timings: dict[str, list[float]] = {name: [] for name in servers}
+    for base in servers.values():
+        await wait_up(base + "/slack/events")
+        await load(base + "/slack/events", bodies(concurrency, respond), concurrency)  # warm up
+    per_round = total // rounds
+    for r in range(rounds):
+        for name, base in servers.items():
+            payloads = bodies(per_round, respond)[:]
+            if name != "bare Bolt":  # distinct aliases per round: every `open` makes a new case
+                payloads = [p.replace("Pupil+", f"Pupil+{r}x") for p in payloads]
+            timings[name] += await load(base + "/slack/events", payloads, concurrency)
+    for name, values in timings.items():
+        mean = statistics.mean(values) * 1000
+        print(
+            f"{name:10s} n={len(values)}  p50 {pct(values, 50):6.1f} ms  p99 {pct(values, 99):6.1f} ms"
+            f"  mean {mean:6.1f} ms"
+        )
+    return timings
 
 
 def main() -> int:
@@ -154,6 +168,7 @@ def main() -> int:
     )
     parser.add_argument("--total", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=4, help="alternate the two servers this many times")
     parser.add_argument("--fake-slack", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--bare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -191,19 +206,21 @@ def main() -> int:
             children.append(
                 subprocess.Popen([*me, "--bare", str(bare_port), "--api-url", api_url], env=env, **quiet)  # type: ignore[call-overload]
             )
-            print(f"{args.total} signed /tac requests (half status, half open), {args.concurrency} at a time")
+            print(
+                f"{args.total} signed /tac requests to each server (half status, half open), "
+                f"{args.concurrency} at a time, in {args.rounds} alternating rounds"
+            )
 
-            async def both() -> tuple[tuple[float, float], tuple[float, float]]:
+            async def both() -> dict[str, list[float]]:
                 await wait_up(fake + "/respond/0")
-                bare = await measure(
-                    "bare Bolt", f"http://127.0.0.1:{bare_port}", fake, args.total, args.concurrency
-                )
-                tac = await measure(
-                    "TAC Bot", f"http://127.0.0.1:{tac_port}", fake, args.total, args.concurrency
-                )
-                return bare, tac
+                servers = {
+                    "bare Bolt": f"http://127.0.0.1:{bare_port}",
+                    "TAC Bot": f"http://127.0.0.1:{tac_port}",
+                }
+                return await measure(servers, fake, args.total, args.concurrency, args.rounds)
 
-            (_, bare99), (_, tac99) = asyncio.run(both())
+            timings = asyncio.run(both())
+            bare99, tac99 = pct(timings["bare Bolt"], 99), pct(timings["TAC Bot"], 99)
         finally:
             for child in children:
                 child.terminate()

@@ -221,3 +221,27 @@ async def test_a_button_press_round_trip(slack: SlackDriver) -> None:
         assert len(seen) == 2
     finally:
         del dispatch.INTERACTIONS["echo"]
+
+
+async def test_invitations_pass_the_consent_gate_and_remove_kicks(slack: SlackDriver) -> None:
+    room_id = await open_case(slack)
+    await slack.command("U0SAM", "invite <@U0ANNA|anna> educational-psychologist", channel=room_id)
+    assert "No consent covers" in json.dumps(slack.fake.responses[-1])
+    assert slack.fake.called("conversations.invite") == [{"channel": room_id, "users": "U0SAM"}]
+    await slack.command("U0SAM", 'consent given by "Mrs Smith" relationship parent', channel=room_id)
+    await slack.command("U0SAM", "invite <@U0ANNA|anna> educational-psychologist", channel=room_id)
+    assert "U0ANNA" in slack.fake.channels[room_id].members
+    assert "You have been added" in slack.fake.texts(slack.fake.posts_to("DU0ANNA"))
+    await slack.command("U0SAM", "remove <@U0ANNA>", channel=room_id)
+    assert slack.fake.called("conversations.kick") == [{"channel": room_id, "user": "U0ANNA"}]
+    assert "U0ANNA" not in slack.fake.channels[room_id].members
+    kicked = {"type": "member_left_channel", "user": "U0ANNA", "channel": room_id, "team": "T0001"}
+    await slack.event(kicked, event_id="EvKick")  # Slack reports our own kick too: nothing more happens
+    assert "left the room" not in slack.fake.texts(slack.fake.posts_to("DU0SAM"))
+
+
+async def test_user_text_reaches_slack_escaped(slack: SlackDriver) -> None:
+    room_id = await open_case(slack)
+    await slack.command("U0SAM", 'outcome add "Reads &lt;!channel&gt; &amp; <!here> aloud"', channel=room_id)
+    answer = json.dumps(slack.fake.responses[-1])
+    assert "&lt;!channel&gt; &amp; &lt;!here&gt;" in answer  # the fake also checks nothing pings
