@@ -43,10 +43,17 @@ class Http:
         return AsyncWebhookClient(url, session=self.session)
 
 
+RESPONSE_URL_USES = 5  # Slack accepts five messages per response_url
+
+
 async def answer(respond: AsyncWebhookClient, reply: Reply) -> None:
     """Send the reply back along the response_url: ephemeral when private, else to the channel."""
-    for message in messages(reply):
-        kind = "ephemeral" if reply.private else "in_channel"
+    kind = "ephemeral" if reply.private else "in_channel"
+    batch = messages(reply)
+    if len(batch) > RESPONSE_URL_USES:
+        rest = "That was long: the rest did not fit. Ask for less (one case, one command) to see it."
+        batch = [*batch[: RESPONSE_URL_USES - 1], *messages(Reply.text(rest))]
+    for message in batch:
         await respond.send(
             text=message.text, blocks=message.blocks, response_type=kind, replace_original=False
         )
