@@ -245,3 +245,15 @@ async def test_user_text_reaches_slack_escaped(slack: SlackDriver) -> None:
     await slack.command("U0SAM", 'outcome add "Reads &lt;!channel&gt; &amp; <!here> aloud"', channel=room_id)
     answer = json.dumps(slack.fake.responses[-1])
     assert "&lt;!channel&gt; &amp; &lt;!here&gt;" in answer  # the fake also checks nothing pings
+
+
+async def test_slack_can_verify_the_request_url(slack: SlackDriver) -> None:
+    body = json.dumps(
+        {
+            "token": "deprecated",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    )
+    status, text = await slack.post(body, "application/json")
+    assert status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in text
