@@ -26,12 +26,16 @@ def _parser() -> argparse.ArgumentParser:
     senco_sub = senco.add_subparsers(dest="senco_command", required=True, metavar="<senco command>")
     add = senco_sub.add_parser("add", help="name a SENCO, e.g. slack:U0123ABC")
     add.add_argument("person", help="<platform>:<user id>")
+    slack = sub.add_parser("slack", help="Slack set-up")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="<slack command>")
+    manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest for your public address")
+    manifest.add_argument("--url", required=True, help="where `tacbot serve` is reachable, https://host")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco")
+    quiet = args.command in ("demo", "console", "db", "senco", "slack")
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -58,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _senco_add(settings, args.person)
     if args.command == "console":
         return _console(settings, args.as_handle)
+    if args.command == "slack":
+        from bot.slack.manifest import manifest_for
+
+        print(manifest_for(args.url), end="")
+        return 0
     if args.command == "serve":
         from bot.serve import serve
 
