@@ -153,6 +153,19 @@ async def measure(
             if name != "bare Bolt":  # distinct aliases per round: every `open` makes a new case
                 payloads = [p.replace("Pupil+", f"Pupil+{r}x") for p in payloads]
             timings[name] += await load(base + "/slack/events", payloads, concurrency)
+    started = time.perf_counter()
+    expected = concurrency + per_round * rounds  # one answer per TAC Bot command (bare Bolt sends none)
+    async with aiohttp.ClientSession() as session:
+        while True:
+            async with session.get(fake + "/stats") as response:
+                answered = (await response.json())["responses"]
+            if answered >= expected or time.perf_counter() - started > 300:
+                break
+            await asyncio.sleep(0.1)
+    print(
+        f"TAC Bot's {answered}/{expected} answers (rooms made, replies sent) were all delivered "
+        f"{time.perf_counter() - started:.1f} s after the last ack"
+    )
     for name, values in timings.items():
         mean = statistics.mean(values) * 1000
         print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import urllib.parse
@@ -280,3 +281,13 @@ async def test_a_prompt_slack_could_not_open_asks_to_press_again(slack: SlackDri
     }
     status, _ = await slack.interactive(payload)
     assert status == 200 and "press the button again" in slack.replies()
+
+
+async def test_the_ack_never_waits_for_slow_work(slack: SlackDriver) -> None:
+    await slack.command("U0SAM", "help")  # Bolt checks its token (auth.test) on the first request
+    slack.fake.hold = asyncio.Event()  # then Slack's Web API stalls
+    assert await slack.command("U0SAM", "open Robin", settle=False) == 200
+    assert len(slack.background) == 1 and slack.fake.channels == {}
+    slack.fake.hold.set()
+    await slack.background.drain()
+    assert slack.fake.channel_named("tac-0001") is not None and "Opened case" in slack.replies()
