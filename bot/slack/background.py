@@ -17,7 +17,7 @@ class Background:
     and the queued work follows as fast as the database and Slack allow.
     """
 
-    def __init__(self, *, limit: int = 4) -> None:
+    def __init__(self, *, limit: int = 2) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._gate = asyncio.Semaphore(limit)
 
