@@ -7,7 +7,8 @@ directory, Slack on, pointed at the fake), and a bare Bolt ``AsyncApp`` that onl
 aiohttp the same way (once with Bolt's defaults, once with ``process_before_response=True`` as TAC Bot
 uses, which answers without Bolt's 10 ms ack polling). Then sends signed `/tac status` and
 `/tac open` requests (half each, interleaved, ``concurrency`` at a time) to each server in alternating
-rounds, prints p50/p99 of the time to the ack and the ratios, and checks every TAC Bot answer arrives. Targets: TAC Bot's p99 at most 1.5x bare Bolt's, and under 100 ms.
+rounds, prints p50/p99 of the time to the ack and the ratios, and checks every TAC Bot answer arrives.
+Targets: TAC Bot's p99 at most 1.5x bare Bolt's, and under 100 ms.
 """
 
 from __future__ import annotations
