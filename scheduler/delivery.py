@@ -80,6 +80,7 @@ class Batch:
     outgoing: list[Outgoing] = field(default_factory=list)
     follow_ups: dict[int, list[Reminder]] = field(default_factory=dict)
     rows: dict[int, Reminder] = field(default_factory=dict)
+    more_due: bool = False  # a follow-up (an escalation) is due at once: run another batch
 
 
 def claimable(now: datetime) -> object:
@@ -136,13 +137,14 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
     schools = {
         s.id: s for s in session.scalars(select(School).where(School.id.in_({r.school_id for r in rows})))
     }
-    members = set(
-        session.execute(
+    members = {
+        (case_id, person_id)
+        for case_id, person_id in session.execute(
             select(Membership.case_id, Membership.person_id).where(
                 Membership.case_id.in_(case_ids), Membership.active.is_(True)
             )
-        ).tuples()
-    )
+        )
+    }
     subjects: dict[str, dict[int, Subject]] = {}
     for kind in {r.subject_kind for r in rows if r.subject_kind in SUBJECTS}:
         subjects[kind] = SUBJECTS[kind].load(session, [r.subject_id for r in rows if r.subject_kind == kind])
@@ -154,7 +156,16 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
         )
     }
     batch, cancel, fail, hold = Batch(), list[int](), list[int](), dict[int, datetime]()
+    # After downtime several chasers of one subject to one person may be due: send only the latest.
+    latest: dict[tuple[str, int, int], Reminder] = {}
     for r in rows:
+        group = (r.subject_kind, r.subject_id, r.recipient_id)
+        if group not in latest or (r.due_at, r.id) > (latest[group].due_at, latest[group].id):
+            latest[group] = r
+    for r in rows:
+        if latest[(r.subject_kind, r.subject_id, r.recipient_id)] is not r:
+            cancel.append(r.id)
+            continue
         cal = calendars.get(session, r.school_id)
         school, person = schools[r.school_id], people[r.recipient_id]
         if not cal.is_working(now):
@@ -176,6 +187,11 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
                 or subject is None
                 or not subject.open
                 or (subject.due is not None and r.anchor and r.anchor != subject.due.isoformat())
+                or (
+                    r.step.startswith("before")
+                    and subject.due is not None
+                    and cal.local(now).date() >= subject.due
+                )
             ):
                 cancel.append(r.id)
                 continue
@@ -272,7 +288,9 @@ def mark(
     """Record the outcome of a batch: sent rows, follow-ups, audit; put back what was not delivered."""
     marked = _set(session, token, sent, state="sent", sent_at=now) if sent else []
     rows = [batch.rows[i] for i in marked]
-    queue.store(session, [f for i in marked for f in batch.follow_ups.get(i, [])])
+    follow_ups = [f for i in marked for f in batch.follow_ups.get(i, [])]
+    queue.store(session, follow_ups)
+    batch.more_due = any(f.due_at <= now for f in follow_ups)
     if rows:
         session.execute(
             insert(AuditEvent),
@@ -345,6 +363,6 @@ async def run_due(
         with core.db.transaction() as s:
             stats.sent += mark(s, token=token, now=now, batch=batch, sent=sent, back=back, failed=failed)
         stats.failed += len(failed)
-        if len(ids) < batch_size:
+        if len(ids) < batch_size and not batch.more_due:
             break
     return stats

@@ -55,14 +55,14 @@ def build_digest(
         .order_by(Case.number)
     ).all()
     ids = [c.id for c in cases]
-    overdue = dict(
+    overdue: dict[int, int] = dict(
         session.execute(
             select(Action.case_id, func.count())
             .where(Action.case_id.in_(ids), Action.status == "open", Action.due < today)
             .group_by(Action.case_id)
-        ).tuples()
+        ).all()
     )
-    upcoming = dict(
+    upcoming: dict[int, int] = dict(
         session.execute(
             select(Action.case_id, func.count())
             .where(
@@ -72,7 +72,7 @@ def build_digest(
                 Action.due <= today + timedelta(days=7),
             )
             .group_by(Action.case_id)
-        ).tuples()
+        ).all()
     )
     lines = [DigestLine(c, int(overdue.get(c.id, 0)), int(upcoming.get(c.id, 0))) for c in cases]
     return digest(lines=lines, today=today)
