@@ -93,19 +93,29 @@ def claimable(now: datetime) -> object:
 def claim(
     session: Session, *, token: str, now: datetime, lease: timedelta, limit: int, platforms: Sequence[str]
 ) -> list[int]:
-    """Claim up to ``limit`` due rows (or rows whose lease expired) for ``token``, in one statement."""
+    """Claim up to ``limit`` due rows (or rows whose lease expired) for ``token``; returns their ids.
+
+    Two statements: select the candidates, locking them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+    concurrent workers take disjoint rows; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), then
+    a conditional update of exactly those ids. Not one ``UPDATE ... WHERE id IN (SELECT ... LIMIT)``:
+    PostgreSQL may re-run such a subquery and claim more than ``limit`` rows.
+    """
     cond = claimable(now)
-    candidates = (
-        select(Reminder.id)
-        .join(School, School.id == Reminder.school_id)
-        .where(cond, School.platform.in_(platforms))  # type: ignore[arg-type]
-        .order_by(Reminder.due_at, Reminder.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Reminder)
+    ids = list(
+        session.scalars(
+            select(Reminder.id)
+            .join(School, School.id == Reminder.school_id)
+            .where(cond, School.platform.in_(platforms))  # type: ignore[arg-type]
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Reminder)
+        )
     )
+    if not ids:
+        return []
     result = session.execute(
         update(Reminder)
-        .where(Reminder.id.in_(candidates.scalar_subquery()), cond)  # type: ignore[arg-type]
+        .where(Reminder.id.in_(ids), cond)  # type: ignore[arg-type]
         .values(state="claimed", claim_token=token, lease_until=now + lease, attempts=Reminder.attempts + 1)
         .returning(Reminder.id),
         execution_options={"synchronize_session": False},
