@@ -36,6 +36,16 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
     return added
 
 
+def build_platforms(settings: Settings) -> dict[str, ChatPlatform]:
+    """The chat platforms this configuration turns on (Slack and Teams register theirs here)."""
+    import sys
+
+    from bot.console.platform import ConsolePlatform
+    from bot.console.repl import show_delivery
+
+    return {"console": ConsolePlatform(on_delivery=show_delivery(sys.stdout))}
+
+
 def build_core(
     settings: Settings,
     *,
@@ -48,4 +58,4 @@ def build_core(
     db = db or open_database(settings)
     if settings.senco_ids:
         add_sencos(db, settings.senco_ids, clock=clock, added_by="TACBOT_SENCOS")
-    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}))
+    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}), hours=settings.hours)

@@ -26,12 +26,26 @@ def _parser() -> argparse.ArgumentParser:
     senco_sub = senco.add_subparsers(dest="senco_command", required=True, metavar="<senco command>")
     add = senco_sub.add_parser("add", help="name a SENCO, e.g. slack:U0123ABC")
     add.add_argument("person", help="<platform>:<user id>")
+    cal = sub.add_parser("calendar", help="the school calendar: holiday ranges when no reminder goes out")
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="<calendar command>")
+    hol = cal_sub.add_parser("holiday", help="school holiday ranges")
+    hol_sub = hol.add_subparsers(dest="holiday_command", required=True, metavar="<holiday command>")
+    hol_add = hol_sub.add_parser("add", help="add a holiday range, e.g. 2026-10-26 2026-10-30 Half term")
+    hol_add.add_argument("first", help="first day (2026-10-26 or 26/10/2026)")
+    hol_add.add_argument("last", help="last day, inclusive")
+    hol_add.add_argument("name", nargs="*", help="a name, e.g. Half term")
+    hol_add.add_argument("--school", help="only for this school, <platform>:<workspace id> (default: all)")
+    cal_sub.add_parser("holidays", help="list the school holiday ranges")
+    rem = sub.add_parser("reminders", help="reminder commands")
+    rem_sub = rem.add_subparsers(dest="reminders_command", required=True, metavar="<reminders command>")
+    run_due = rem_sub.add_parser("run-due", help="send every reminder due at that instant, once, and exit")
+    run_due.add_argument("--now", help="the instant, ISO 8601 (local time of TACBOT_TIMEZONE if no offset)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco")
+    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders")
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -56,6 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "senco":
         return _senco_add(settings, args.person)
+    if args.command == "calendar":
+        from bot.cli_reminders import calendar_command
+
+        return calendar_command(settings, args)
+    if args.command == "reminders":
+        from bot.cli_reminders import run_due_command
+
+        return run_due_command(settings, args.now)
     if args.command == "console":
         return _console(settings, args.as_handle)
     if args.command == "serve":

@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from bot.app import build_core
+from bot.app import build_core, build_platforms
 from bot.server import Plugin, make_app
 from bot.settings import Settings
 
@@ -22,7 +22,7 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
 
 
 def serve(settings: Settings, *, scheduler: bool = True) -> int:
-    core = build_core(settings)
+    core = build_core(settings, platforms=build_platforms(settings))
     app = make_app(core, plugins=plugins_for(settings, scheduler=scheduler))
     log.info("TAC Bot listening on %s:%s", settings.host, settings.port)
     web.run_app(app, host=settings.host, port=settings.port, print=None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduler.calendar import parse_hours
 
 
 class Settings(BaseSettings):
@@ -18,6 +21,7 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="HOST")
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
+    working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
@@ -35,6 +39,17 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone, at start-up rather than at the first reminder
         return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)  # raises ValueError with a readable message
+        return value
+
+    @property
+    def hours(self) -> tuple[time, time]:
+        """`TACBOT_WORKING_HOURS` as (start, end) local times."""
+        return parse_hours(self.working_hours)
 
     @property
     def tz(self) -> ZoneInfo:

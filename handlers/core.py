@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.clock import Clock
@@ -21,6 +21,7 @@ class Core:
     clock: Clock
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
+    hours: tuple[time, time] = (time(8, 0), time(17, 0))  # the school's working hours, local time
 
     def platform(self, name: str) -> ChatPlatform:
         try:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from handlers import cases, consent, glossary, help, plan, status, team
+from handlers import cases, chasers, consent, glossary, help, plan, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
 from handlers.grammar import commands as c
@@ -58,7 +58,9 @@ def error_reply(error: TacBotError) -> Reply:
 InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 
 # Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
-INTERACTIONS: dict[str, InteractionHandler] = {}
+INTERACTIONS: dict[str, InteractionHandler] = {
+    "chaser": chasers.answer,
+}
 
 
 def _ask(core: Core, command: Command) -> Ask:

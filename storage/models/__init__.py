@@ -2,8 +2,10 @@
 
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
+from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
 from storage.models.plan import Action, Outcome
+from storage.models.reminders import Reminder
 from storage.models.tenancy import Person, School, Senco
 
 __all__ = [
@@ -15,8 +17,10 @@ __all__ = [
     "Membership",
     "Outcome",
     "Person",
+    "Reminder",
     "Room",
     "School",
+    "SchoolHoliday",
     "Senco",
     "UTCDateTime",
 ]
