@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="HOST")
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
+    forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
