@@ -136,6 +136,29 @@ def _where(raw: Any, error: ValidationError) -> str:
     return f"{where} (field {field_id!r})" if field_id else where
 
 
+def _message(error: ValidationError) -> str:
+    """The schema's complaint in a sentence a school can act on (never the whole document)."""
+    if error.validator == "not":
+        rule = error.validator_value if isinstance(error.validator_value, dict) else {}
+        keys = list(rule.get("required", [])) + [
+            k for a in rule.get("anyOf", []) for k in a.get("required", [])
+        ]
+        if isinstance(error.instance, dict):
+            present = [k for k in keys if k in error.instance]
+            return f"{', '.join(present)} is not allowed for a field of type {error.instance.get('type')!r}"
+        return f"{error.instance!r} is a reserved name"
+    message = str(error.message)
+    return message if len(message) <= 300 else message[:299] + "…"
+
+
+def _worst(errors: list[ValidationError]) -> ValidationError | None:
+    """The error deepest in the document (the most specific place), the most relevant among those."""
+    if not errors:
+        return None
+    deepest = max(len(e.absolute_path) for e in errors)
+    return best_match(e for e in errors if len(e.absolute_path) == deepest)
+
+
 def _option(raw: Mapping[str, Any]) -> Option:
     return Option(str(raw["value"]), str(raw["label"]), str(raw.get("emoji", "")))
 
@@ -197,9 +220,9 @@ def load_form(path: Path) -> Form:
         raw = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise FormDefinitionError(f"{source}: cannot be read as YAML: {exc}") from None
-    error = best_match(_validator().iter_errors(raw))
+    error = _worst(list(_validator().iter_errors(raw)))
     if error is not None:
-        raise FormDefinitionError(f"{source}: {_where(raw, error)}: {error.message}")
+        raise FormDefinitionError(f"{source}: {_where(raw, error)}: {_message(error)}")
     if raw["id"] != path.stem:
         raise FormDefinitionError(f"{source}: id: {raw['id']!r} must match the file name {path.stem!r}")
     return _build(raw, source)
