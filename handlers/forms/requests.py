@@ -34,7 +34,7 @@ def default_due(route: str, today: date) -> date:
 async def list_forms(ask: Ask, cmd: c.FormsList) -> Reply:
     forms = sorted(ask.core.forms.values(), key=lambda f: f.id)
     items: tuple[tuple[Span, ...], ...] = tuple(
-        (Code(f.id), " · ", f.title, " · for ", f.for_whom) for f in forms
+        (Code(f.id), " · ", f.title, " · for ", f.for_whom[:1].lower() + f.for_whom[1:]) for f in forms
     )
     return make_reply(
         Heading("Input forms"),
