@@ -7,6 +7,7 @@ import logging
 from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.core import Core
+from handlers.forms.library import FormLibrary
 from handlers.platform import ChatPlatform
 from storage import migrate
 from storage.engine import Database
@@ -53,9 +54,15 @@ def build_core(
     clock: Clock | None = None,
     platforms: dict[str, ChatPlatform] | None = None,
 ) -> Core:
-    """Everything the handlers need. Tests pass their own database, clock and platforms."""
+    """Everything the handlers need. Tests pass their own database, clock and platforms.
+
+    The forms are loaded first: a broken form raises ``FormDefinitionError`` before anything starts.
+    """
+    forms = FormLibrary.load(settings.forms_dir or None)
     clock = clock or SystemClock()
     db = db or open_database(settings)
     if settings.senco_ids:
         add_sencos(db, settings.senco_ids, clock=clock, added_by="TACBOT_SENCOS")
-    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}), hours=settings.hours)
+    return Core(
+        db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}), hours=settings.hours, forms=forms
+    )

@@ -56,6 +56,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic's validation error, shown without a traceback
         print(f"tacbot: bad configuration: {exc}", file=sys.stderr)
         return 2
+    from handlers.forms.library import FormDefinitionError
+
+    try:
+        return _run(args, settings)
+    except FormDefinitionError as exc:
+        print(f"tacbot: a form is broken, so TAC Bot will not start: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         from bot.console.demo import run_demo
 

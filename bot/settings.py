@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
     working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
+    forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

@@ -10,6 +10,9 @@ from typing import Any
 from handlers import cases, chasers, consent, glossary, help, plan, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
+from handlers.forms import inputs as form_inputs
+from handlers.forms import interactions as form_interactions
+from handlers.forms import requests as form_requests
 from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
@@ -36,6 +39,10 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.ActionDone: plan.update_action,
     c.ActionDue: plan.update_action,
     c.PlanShow: plan.show_plan,
+    c.FormsList: form_requests.list_forms,
+    c.RequestForm: form_requests.request_form,
+    c.InputsList: form_inputs.list_inputs,
+    c.InputShow: form_inputs.show_input,
 }
 
 
@@ -60,6 +67,7 @@ InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 # Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
 INTERACTIONS: dict[str, InteractionHandler] = {
     "chaser": chasers.answer,
+    "form": form_interactions.on_form,
 }
 
 

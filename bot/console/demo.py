@@ -15,6 +15,7 @@ from bot.console.school import BY_HANDLE, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
+from handlers.replies import Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,34 @@ class Run:
 
 Step = Say | Wait | Run
 
+EP_ADVICE: dict[str, object] = {
+    "involvement": "Visited twice in September: observed Robin in literacy and at lunch, "
+    "met Mr Reid and Mrs Taylor.",
+    "assessments": "BAS3 verbal and non-verbal reasoning; phonological awareness screen; "
+    "classroom observation.",
+    "child_views": "Robin says reading is 'too hard, the letters jump', but he loves building things.",
+    "parent_views": "Mrs Taylor is worried about Robin's confidence; he avoids reading at home.",
+    "strengths": "Persistent, kind to others, strong visual and spatial reasoning; "
+    "works well with a partner.",
+    "primary_area": "cognition-learning",
+    "needs_cognition": "Phonological processing well below age expectations; slow to decode; "
+    "good comprehension.",
+    "outcomes": "By July, Robin reads a short book aloud to an adult each week and says he enjoys it.",
+    "provision": "Daily structured phonics, 20 minutes, groups of up to 4, delivered by a trained TA; "
+    "reviewed every 6 weeks by the class teacher.",
+    "further_involvement": "yes",
+}
+
+
+async def _anna_answers(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Anna presses Open form in her DM and answers the questions (the console's Q&A, scripted)."""
+    request_id = bot.form_requests("anna")[-1]
+    text = await bot.fill_form("anna", request_id, EP_ADVICE)
+    print_to = bot.platform.on_delivery
+    if print_to is not None:
+        print_to(Delivery(room=None, user="anna", reply=Reply.text(text)))
+
+
 SCRIPT: list[Step] = [
     Say("sam", "/tac open Robin year 4 route sen-support"),
     Say("sam", '/tac consent given by "Jo Taylor" relationship parent scope all', room="tac-0001"),
@@ -47,6 +76,12 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac invite @tom class-teacher champion", room="tac-0001"),
     Say("sam", "/tac invite @jo parent-carer", room="tac-0001"),
     Say("anna", "/tac define provision"),
+    Say("sam", "/tac forms", room="tac-0001"),
+    Say("sam", "/tac request ep-advice from @anna due in 3 weeks", room="tac-0001"),
+    Wait(timedelta(days=9), "Dr Novak visits Robin"),
+    Run("Dr Anna Novak opens the form from her DM and answers it", _anna_answers),
+    Say("sam", "/tac inputs", room="tac-0001"),
+    Say("sam", "/tac input 1", room="tac-0001"),
     Say("sam", '/tac outcome add "Robin reads a short book aloud to an adult each week"', room="tac-0001"),
     Say(
         "sam",

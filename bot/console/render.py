@@ -48,7 +48,10 @@ def block(b: Block) -> list[str]:
         return [
             "  "
             + "  ".join(
-                f"[{btn.label}]" + (f" <{btn.prompt.label}>" if btn.prompt else "") for btn in b.buttons
+                f"[{btn.label}]"
+                + (f" <{btn.prompt.label}>" if btn.prompt else "")
+                + (f" (console: :form {btn.value})" if btn.action == "form.open" else "")
+                for btn in b.buttons
             )
         ]
     if isinstance(b, Divider):

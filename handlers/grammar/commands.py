@@ -117,3 +117,27 @@ class NotYet(Parsed):
     """A command of the grammar that this version does not do yet."""
 
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormsList(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RequestForm(Parsed):
+    """`request <form> from <@person>|team [due <date>]`; ``person`` is None for the whole team."""
+
+    form_id: str
+    person: PersonRef | None
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class InputsList(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class InputShow(Parsed):
+    number: int

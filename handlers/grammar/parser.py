@@ -15,7 +15,7 @@ from handlers.grammar.usage import USAGES
 from handlers.roles import ROLES
 
 _REF = re.compile(r"^tac-(\d{1,6})$", re.IGNORECASE)
-NOT_YET = ("forms", "request", "inputs", "input", "review", "priority", "priorities")
+NOT_YET = ("review", "priority", "priorities")
 
 
 def _usage(command: str, message: str, hint: str | None = None) -> UsageError:
@@ -280,6 +280,38 @@ def _plan(w: _Words, ref: str | None, today: date) -> c.Parsed:
     return c.PlanShow(ref)
 
 
+def _forms(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    w.end()
+    return c.FormsList(ref)
+
+
+def _request(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    form_id = w.text("a form, like `ep-advice` (see `forms`)").lower()[:40]
+    if w.keyword("from") is None:
+        raise _usage("request", "Say who from: `from @person` or `from team`.")
+    person: c.PersonRef | None = None
+    if w.keyword("team") is None:
+        person = w.person()
+    due: date | None = None
+    if w.keyword("due"):
+        due = parse_date(w.until((), "a date"), today=today)
+    w.end()
+    return c.RequestForm(ref, form_id, person, due)
+
+
+def _inputs(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    w.end()
+    return c.InputsList(ref)
+
+
+def _input(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.done():
+        return c.InputsList(ref)
+    number = w.number("an input number")
+    w.end()
+    return c.InputShow(ref, number)
+
+
 PARSERS: dict[str, Parser] = {
     "help": _help,
     "open": _open,
@@ -294,6 +326,10 @@ PARSERS: dict[str, Parser] = {
     "outcome": _outcome,
     "action": _action,
     "plan": _plan,
+    "forms": _forms,
+    "request": _request,
+    "inputs": _inputs,
+    "input": _input,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

@@ -4,6 +4,7 @@ from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
+from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
 from storage.models.reminders import Reminder
 from storage.models.tenancy import Person, School, Senco
@@ -14,6 +15,9 @@ __all__ = [
     "Base",
     "Case",
     "Consent",
+    "FormDraft",
+    "FormSubmission",
+    "InputRequest",
     "Membership",
     "Outcome",
     "Person",
