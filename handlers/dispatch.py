@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from handlers import cases, consent, glossary, help, plan, status, team
+from handlers import cases, consent, glossary, help, plan, plan_outcomes, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
 from handlers.grammar import commands as c
@@ -36,6 +36,7 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.ActionDone: plan.update_action,
     c.ActionDue: plan.update_action,
     c.PlanShow: plan.show_plan,
+    c.OutcomeMeasure: plan_outcomes.set_measure,
 }
 
 

@@ -4,6 +4,8 @@ from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.cases import Case, Consent, Membership, Room
 from storage.models.plan import Action, Outcome
+from storage.models.priorities import Priority, PriorityOffer
+from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
 from storage.models.tenancy import Person, School, Senco
 
 __all__ = [
@@ -15,6 +17,11 @@ __all__ = [
     "Membership",
     "Outcome",
     "Person",
+    "Priority",
+    "PriorityOffer",
+    "Review",
+    "ReviewAnswer",
+    "ReviewSlot",
     "Room",
     "School",
     "Senco",
