@@ -14,6 +14,7 @@ from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
 from handlers.model import Command, Interaction
+from handlers.plan_export.use_case import export_plan
 from handlers.replies import Reply, para, reply
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.ActionDue: plan.update_action,
     c.PlanShow: plan.show_plan,
     c.OutcomeMeasure: plan_outcomes.set_measure,
+    c.PlanExport: export_plan,
 }
 
 

@@ -79,7 +79,7 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
             where = f"#{delivery.room}" if delivery.room else f"DM to @{delivery.user}"
             out.write(f"    [{where}] TAC Bot:\n{_indent(delivery.text, 8)}\n")
 
-        platform = ConsolePlatform(on_delivery=show)
+        platform = ConsolePlatform(on_delivery=show, export_dir=Path(tmp) / "files")
         db = open_database(settings)
         try:
             core = build_core(settings, db=db, clock=clock, platforms={"console": platform})

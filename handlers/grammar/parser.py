@@ -288,7 +288,7 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
 def _plan(w: _Words, ref: str | None, today: date) -> c.Parsed:
     if w.keyword("export"):
         w.end()
-        return c.NotYet(ref, "plan export")
+        return c.PlanExport(ref)
     w.end()
     return c.PlanShow(ref)
 
