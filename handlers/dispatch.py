@@ -16,6 +16,7 @@ from handlers.help import usage_reply
 from handlers.model import Command, Interaction
 from handlers.plan_export.use_case import export_plan
 from handlers.replies import Reply, para, reply
+from handlers.reviews import meeting, poll, record
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,12 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.PlanShow: plan.show_plan,
     c.OutcomeMeasure: plan_outcomes.set_measure,
     c.PlanExport: export_plan,
+    c.ReviewShow: meeting.review_show,
+    c.ReviewOn: meeting.review_on,
+    c.ReviewCancel: meeting.review_cancel,
+    c.ReviewPoll: poll.review_poll,
+    c.ReviewPick: poll.review_pick,
+    c.ReviewRecord: record.review_record,
 }
 
 
@@ -61,7 +68,7 @@ def error_reply(error: TacBotError) -> Reply:
 InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 
 # Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
-INTERACTIONS: dict[str, InteractionHandler] = {}
+INTERACTIONS: dict[str, InteractionHandler] = {"poll": poll.on_poll}
 
 
 def _ask(core: Core, command: Command) -> Ask:

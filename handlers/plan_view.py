@@ -45,7 +45,7 @@ def review_items(plan: PlanSnapshot) -> list[tuple[Span, ...]]:
     items: list[tuple[Span, ...]] = [(plan.cadence,)]
     upcoming = plan.next_review()
     if upcoming is not None:
-        items.append((Strong("Next review: "), when(upcoming)))
+        items.append((Strong("Next review"), ": ", when(upcoming)))
     else:
         items.append(("No review meeting fixed yet: `review on <date> at <time>` or `review poll`.",))
     held = [r for r in plan.reviews if r.status == "held"]
