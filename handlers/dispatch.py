@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from handlers import cases, consent, glossary, help, plan, plan_outcomes, status, team
+from handlers import cases, consent, glossary, help, plan, plan_outcomes, priorities, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
 from handlers.grammar import commands as c
@@ -46,6 +46,9 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.ReviewPoll: poll.review_poll,
     c.ReviewPick: poll.review_pick,
     c.ReviewRecord: record.review_record,
+    c.PriorityAdd: priorities.add_priority,
+    c.Priorities: priorities.show_priorities,
+    c.PriorityAsk: priorities.ask_specialist,
 }
 
 
@@ -68,7 +71,7 @@ def error_reply(error: TacBotError) -> Reply:
 InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 
 # Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
-INTERACTIONS: dict[str, InteractionHandler] = {"poll": poll.on_poll}
+INTERACTIONS: dict[str, InteractionHandler] = {"poll": poll.on_poll, "priority": priorities.on_priority}
 
 
 def _ask(core: Core, command: Command) -> Ask:

@@ -16,7 +16,7 @@ from handlers.grammar.usage import USAGES
 from handlers.roles import ROLES
 
 _REF = re.compile(r"^tac-(\d{1,6})$", re.IGNORECASE)
-NOT_YET = ("forms", "request", "inputs", "input", "priority", "priorities")
+NOT_YET = ("forms", "request", "inputs", "input")
 
 
 def _usage(command: str, message: str, hint: str | None = None) -> UsageError:
