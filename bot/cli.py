@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, parse_person_id
 
@@ -126,7 +127,7 @@ def _console(settings: Settings, as_handle: str) -> int:
             file=sys.stderr,
         )
         return 2
-    platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout))
+    platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout), export_dir=Path.cwd() / "tacbot-files")
     core = build_core(settings, platforms={"console": platform})
     add_sencos(core.db, [("console", SENCO)], clock=SystemClock(), added_by="console")
     try:

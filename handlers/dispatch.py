@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from handlers import cases, chasers, consent, glossary, help, plan, status, team
+from handlers import cases, chasers, consent, glossary, help, plan, plan_outcomes, priorities, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
 from handlers.forms import inputs as form_inputs
@@ -17,7 +17,9 @@ from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
 from handlers.model import Command, Interaction
+from handlers.plan_export.use_case import export_plan
 from handlers.replies import Reply, para, reply
+from handlers.reviews import meeting, poll, record
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,17 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.RequestForm: form_requests.request_form,
     c.InputsList: form_inputs.list_inputs,
     c.InputShow: form_inputs.show_input,
+    c.OutcomeMeasure: plan_outcomes.set_measure,
+    c.PlanExport: export_plan,
+    c.ReviewShow: meeting.review_show,
+    c.ReviewOn: meeting.review_on,
+    c.ReviewCancel: meeting.review_cancel,
+    c.ReviewPoll: poll.review_poll,
+    c.ReviewPick: poll.review_pick,
+    c.ReviewRecord: record.review_record,
+    c.PriorityAdd: priorities.add_priority,
+    c.Priorities: priorities.show_priorities,
+    c.PriorityAsk: priorities.ask_specialist,
 }
 
 
@@ -68,6 +81,8 @@ InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 INTERACTIONS: dict[str, InteractionHandler] = {
     "chaser": chasers.answer,
     "form": form_interactions.on_form,
+    "poll": poll.on_poll,
+    "priority": priorities.on_priority,
 }
 
 

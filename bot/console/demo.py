@@ -15,7 +15,8 @@ from bot.console.school import BY_HANDLE, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
-from handlers.replies import Reply
+from handlers.replies import Buttons, Reply
+from handlers.reviews.pack import post_due_packs
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,22 +84,66 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac inputs", room="tac-0001"),
     Say("sam", "/tac input 1", room="tac-0001"),
     Say("sam", '/tac outcome add "Robin reads a short book aloud to an adult each week"', room="tac-0001"),
+    Say("sam", '/tac outcome measure 1 "Reading log: 3 of 4 weeks by Christmas"', room="tac-0001"),
     Say(
         "sam",
-        '/tac action add "Phonics catch-up group, 3x weekly" owner @tom due in 2 weeks '
-        'where "Library" cost "30 min x3 weekly" outcome 1',
+        '/tac action add "Phonics catch-up group" owner @tom due in 2 weeks '
+        'where "Library" often "3x weekly" cost "30 min" outcome 1',
+        room="tac-0001",
+    ),
+    Say(
+        "sam",
+        '/tac action add "Reading assessment" owner @anna due in 4 weeks cost "£120" outcome 1',
         room="tac-0001",
     ),
     Wait(timedelta(days=16), "two weeks pass"),
     Say("tom", "/tac status", room="tac-0001"),
     Say("tom", "/tac action done 1", room="tac-0001"),
     Say("sam", "/tac plan", room="tac-0001"),
+    Say("sam", "/tac plan export", room="tac-0001"),
+    Say("sam", "/tac review poll 20/10 14:30, 22/10 09:00", room="tac-0001"),
+    Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
+    Say("sam", "/tac review poll", room="tac-0001"),
+    Say("sam", '/tac review pick 1 where "Meeting room 2"', room="tac-0001"),
+    Wait(timedelta(days=13), "the week before the meeting"),
+    Run("the reminder clock posts the pre-meeting pack", lambda bot, clock: _post_packs(bot)),
+    Wait(timedelta(days=7, hours=6), "after the review meeting"),
+    Say(
+        "sam",
+        '/tac review record attendees @sam @tom @anna @jo decided "Keep the phonics group; '
+        'Anna to assess reading" next 15/12 at 15:30',
+        room="tac-0001",
+    ),
+    Say("priya", "/tac define annual review"),
     Say("sam", "/tac team", room="tac-0001"),
     Say("dan", "/tac status case TAC-0001"),
     Say(
         "sam", '/tac close reason "Targets met; support continues through the class teacher"', room="tac-0001"
     ),
 ]
+
+
+async def _answer_poll(bot: ConsoleBot) -> None:
+    """Each member presses a button for each slot of the poll they were sent (one changes their mind)."""
+    answers = {
+        "sam": ("can", "can"),
+        "tom": ("can", "cannot"),
+        "anna": ("maybe", "can"),
+        "jo": ("can", "maybe"),
+    }
+    for handle, picks in answers.items():
+        poll = bot.sent_to(user=handle)[-1].reply
+        rows = [b for b in poll.blocks if isinstance(b, Buttons)]
+        for row, pick in zip(rows, picks, strict=False):
+            button = next(b for b in row.buttons if b.action == f"poll.{pick}")
+            await bot.press(handle, button.action, button.value)
+    first = next(b for b in bot.sent_to(user="anna")[-1].reply.blocks if isinstance(b, Buttons))
+    change = next(b for b in first.buttons if b.action == "poll.can")
+    await bot.press("anna", change.action, change.value)  # Anna finds she can make slot 1 after all
+
+
+async def _post_packs(bot: ConsoleBot) -> None:
+    await post_due_packs(bot.core)
 
 
 def _when(clock: ManualClock, settings: Settings) -> str:
@@ -114,7 +159,7 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
             where = f"#{delivery.room}" if delivery.room else f"DM to @{delivery.user}"
             out.write(f"    [{where}] TAC Bot:\n{_indent(delivery.text, 8)}\n")
 
-        platform = ConsolePlatform(on_delivery=show)
+        platform = ConsolePlatform(on_delivery=show, export_dir=Path(tmp) / "files")
         db = open_database(settings)
         try:
             core = build_core(settings, db=db, clock=clock, platforms={"console": platform})

@@ -65,4 +65,5 @@ def render(reply: Reply) -> str:
     lines: list[str] = []
     for b in reply.blocks:
         lines.extend(block(b))
+    lines += [f"  [attached: {a.filename}]" for a in reply.attachments]
     return "\n".join(lines) if lines else reply.summary

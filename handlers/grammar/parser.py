@@ -10,12 +10,13 @@ from datetime import date
 from handlers.errors import UnknownCommand, UsageError
 from handlers.grammar import commands as c
 from handlers.grammar.dates import parse_date
+from handlers.grammar.review_words import parse_priority, parse_review
 from handlers.grammar.tokens import Token, tokenize
 from handlers.grammar.usage import USAGES
 from handlers.roles import ROLES
 
 _REF = re.compile(r"^tac-(\d{1,6})$", re.IGNORECASE)
-NOT_YET = ("review", "priority", "priorities")
+NOT_YET: tuple[str, ...] = ()
 
 
 def _usage(command: str, message: str, hint: str | None = None) -> UsageError:
@@ -224,14 +225,23 @@ def _close(w: _Words, ref: str | None, today: date) -> c.Parsed:
 
 
 def _outcome(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.keyword("add") is None:
-        raise _usage("outcome", 'Use `outcome add "<text>"`.')
+    sub = w.keyword("add", "measure")
+    if sub == "measure":
+        number = w.number("an outcome number")
+        how = w.quoted("how you will know it is working")[:1000]
+        w.end()
+        return c.OutcomeMeasure(ref, number, how)
+    if sub is None:
+        raise _usage("outcome", 'Use `outcome add "<text>"` or `outcome measure <n> "<how we will know>"`.')
     text = w.quoted("the outcome")[:1000]
+    measure: str | None = None
+    if w.keyword("measure"):
+        measure = w.quoted("how you will know it is working")[:1000]
     w.end()
-    return c.OutcomeAdd(ref, text)
+    return c.OutcomeAdd(ref, text, measure)
 
 
-_ACTION_KEYS = ("owner", "due", "where", "cost", "outcome")
+_ACTION_KEYS = ("owner", "due", "where", "cost", "outcome", "often")
 
 
 def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
@@ -251,6 +261,7 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
     where: str | None = None
     cost: str | None = None
     outcome: int | None = None
+    often: str | None = None
     while not w.done():
         key = w.keyword(*_ACTION_KEYS)
         if key == "owner":
@@ -263,19 +274,21 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
             cost = w.until(_ACTION_KEYS, "an amount")[:80]
         elif key == "outcome":
             outcome = w.number("an outcome number")
+        elif key == "often":
+            often = w.until(_ACTION_KEYS, "how often, like 3x weekly")[:80]
         else:
             w.end()
     if owner is None:
         raise _usage("action", "An action needs an owner: `owner @person`.")
     if due is None:
         raise _usage("action", "An action needs a due date: `due <date>`.")
-    return c.ActionAdd(ref, what, owner, due, where, cost, outcome)
+    return c.ActionAdd(ref, what, owner, due, where, cost, outcome, often)
 
 
 def _plan(w: _Words, ref: str | None, today: date) -> c.Parsed:
     if w.keyword("export"):
         w.end()
-        return c.NotYet(ref, "plan export")
+        return c.PlanExport(ref)
     w.end()
     return c.PlanShow(ref)
 
@@ -330,6 +343,9 @@ PARSERS: dict[str, Parser] = {
     "request": _request,
     "inputs": _inputs,
     "input": _input,
+    "review": parse_review,
+    "priority": parse_priority,
+    "priorities": parse_priority,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

@@ -6,7 +6,9 @@ from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
+from storage.models.priorities import Priority, PriorityOffer
 from storage.models.reminders import Reminder
+from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
 from storage.models.tenancy import Person, School, Senco
 
 __all__ = [
@@ -21,7 +23,12 @@ __all__ = [
     "Membership",
     "Outcome",
     "Person",
+    "Priority",
+    "PriorityOffer",
     "Reminder",
+    "Review",
+    "ReviewAnswer",
+    "ReviewSlot",
     "Room",
     "School",
     "SchoolHoliday",
