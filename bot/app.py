@@ -36,6 +36,21 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
     return added
 
 
+def build_platforms(
+    settings: Settings, *, db: Database | None = None, clock: Clock | None = None
+) -> dict[str, ChatPlatform]:
+    """The console, plus every platform these settings turn on (Teams needs the database for its
+    conversation references, so it is added when ``db`` is given)."""
+    from bot.console.platform import ConsolePlatform
+
+    platforms: dict[str, ChatPlatform] = {"console": ConsolePlatform()}
+    if db is not None:
+        from bot.teams.setup import build_teams_platform
+
+        platforms["teams"] = build_teams_platform(settings, db=db, clock=clock)
+    return platforms
+
+
 def build_core(
     settings: Settings,
     *,
@@ -48,4 +63,6 @@ def build_core(
     db = db or open_database(settings)
     if settings.senco_ids:
         add_sencos(db, settings.senco_ids, clock=clock, added_by="TACBOT_SENCOS")
-    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}))
+    if platforms is None:
+        platforms = build_platforms(settings, db=db, clock=clock)
+    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms))

@@ -3,6 +3,7 @@
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.cases import Case, Consent, Membership, Room
+from storage.models.conversations import ConversationRef
 from storage.models.plan import Action, Outcome
 from storage.models.tenancy import Person, School, Senco
 
@@ -12,6 +13,7 @@ __all__ = [
     "Base",
     "Case",
     "Consent",
+    "ConversationRef",
     "Membership",
     "Outcome",
     "Person",
