@@ -26,12 +26,24 @@ def _parser() -> argparse.ArgumentParser:
     senco_sub = senco.add_subparsers(dest="senco_command", required=True, metavar="<senco command>")
     add = senco_sub.add_parser("add", help="name a SENCO, e.g. slack:U0123ABC")
     add.add_argument("person", help="<platform>:<user id>")
+    teams = sub.add_parser("teams", help="Microsoft Teams commands")
+    teams_sub = teams.add_subparsers(dest="teams_command", required=True, metavar="<teams command>")
+    package = teams_sub.add_parser(
+        "package", help="build the Teams app package (manifest and icons) to upload"
+    )
+    package.add_argument(
+        "--out", default="tacbot-teams.zip", help="the zip to write (default: tacbot-teams.zip)"
+    )
+    package.add_argument("--app-id", help="the bot's Microsoft app id (default: MICROSOFT_APP_ID)")
+    package.add_argument(
+        "--domain", help="the host name TAC Bot is served from (the manifest's validDomains)"
+    )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco")
+    quiet = args.command in ("demo", "console", "db", "senco", "teams")
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -56,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "senco":
         return _senco_add(settings, args.person)
+    if args.command == "teams":
+        from bot.teams.cli import package
+
+        return package(settings, out=args.out, app_id=args.app_id, domain=args.domain)
     if args.command == "console":
         return _console(settings, args.as_handle)
     if args.command == "serve":
