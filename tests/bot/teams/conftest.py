@@ -83,7 +83,7 @@ async def start_harness(
         await fake_graph.start()
 
         async def token() -> str:
-            return fake_graph.token
+            return "graph-token"  # what MSAL would return; the fake Graph checks it
 
         graph_client = GraphClient(base_url=fake_graph.url, token=token, team_id="team-oak-primary")
     config_settings = settings(TACBOT_TEAMS_SERVICE_URL=connector.url, **values)

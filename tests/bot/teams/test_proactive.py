@@ -72,3 +72,17 @@ async def test_chaser_buttons_come_back_as_interactions_with_their_inputs(
     assert "{'due': '2026-10-01'}" in reply_text
     assert seen[-1].actor.platform == "teams" and seen[-1].actor.user_id == PEOPLE["tom"].id
     assert "no longer does anything" in await teams.press("tom", {"action": "nothing.here", "value": ""})
+
+
+async def test_installing_the_bot_in_a_team_remembers_the_channel_and_tenant(teams: TeamsHarness) -> None:
+    from tests.bot.teams.fixtures import recorded
+
+    activity = recorded("conversation_update_installed")
+    activity["serviceUrl"] = teams.connector.url
+    assert await teams.post(activity) in (200, 201)
+    refs = References(teams.core.db)
+    room = refs.reference(kind="room", key="19:5c4001general@thread.tacv2")
+    service = refs.reference(kind="service", key=TENANT)
+    assert room is not None and service is not None and service.service_url == teams.connector.url
+    await teams.platform.post(workspace=TENANT, room_id="19:5c4001general@thread.tacv2", reply=CHASER)
+    assert "due tomorrow" in teams.connector.last_text("19:5c4001general@thread.tacv2")

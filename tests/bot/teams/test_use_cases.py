@@ -88,3 +88,29 @@ async def test_audit_trail_names_teams_people(teams: TeamsHarness) -> None:
     with teams.core.db.transaction() as s:
         actions = [e.action for e in s.scalars(select(AuditEvent))]
     assert "case.opened" in actions and "room.ready" in actions
+
+
+async def test_a_taken_channel_name_gets_a_suffix_and_graph_refusals_are_reported(
+    teams: TeamsHarness,
+) -> None:
+    assert teams.graph is not None
+    teams.graph.channels["19:old@thread.tacv2"] = {"displayName": "tac-0001"}
+    teams.graph.members["19:old@thread.tacv2"] = []
+    assert "Opened case TAC-0001" in await teams.say("sam", "open Robin")
+    assert [c["displayName"] for c in teams.graph.channels.values()] == ["tac-0001", "tac-0001-2"]
+    teams.graph.token = "only-a-newer-token-is-accepted"
+    reply = await teams.say("sam", "open Ash")
+    assert "could not be made" in reply and "InvalidAuthenticationToken" in reply
+
+
+async def test_someone_the_bot_cannot_look_up_cannot_join_a_private_channel(teams: TeamsHarness) -> None:
+    await teams.say("sam", "open Robin")
+    assert teams.graph is not None
+    room = next(iter(teams.graph.channels))
+    activity_text = await teams.say("sam", "invite @tom class-teacher", room=room)
+    assert "Invited" in activity_text
+    teams.platform.refs.remember_user(
+        workspace="t", user_id="29:1Stranger", name="Stranger", directory_id=None, now=teams.core.clock.now()
+    )
+    with pytest.raises(Exception, match="Microsoft 365 account"):
+        await teams.platform.add_members(workspace="t", room_id=room, user_ids=["29:1Stranger"])
