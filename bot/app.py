@@ -37,14 +37,22 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
     return added
 
 
-def build_platforms(settings: Settings) -> dict[str, ChatPlatform]:
-    """The chat platforms this configuration turns on (Slack and Teams register theirs here)."""
+def build_platforms(
+    settings: Settings, *, db: Database | None = None, clock: Clock | None = None
+) -> dict[str, ChatPlatform]:
+    """The console (printing what it is sent), plus every platform these settings turn on. Teams needs
+    the database for its conversation references, so it is added when ``db`` is given."""
     import sys
 
     from bot.console.platform import ConsolePlatform
     from bot.console.repl import show_delivery
 
-    return {"console": ConsolePlatform(on_delivery=show_delivery(sys.stdout))}
+    platforms: dict[str, ChatPlatform] = {"console": ConsolePlatform(on_delivery=show_delivery(sys.stdout))}
+    if db is not None:
+        from bot.teams.setup import build_teams_platform
+
+        platforms["teams"] = build_teams_platform(settings, db=db, clock=clock)
+    return platforms
 
 
 def build_core(
@@ -63,6 +71,8 @@ def build_core(
     db = db or open_database(settings)
     if settings.senco_ids:
         add_sencos(db, settings.senco_ids, clock=clock, added_by="TACBOT_SENCOS")
+    if platforms is None:
+        platforms = build_platforms(settings, db=db, clock=clock)
     return Core(
-        db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}), hours=settings.hours, forms=forms
+        db=db, clock=clock, tz=settings.tz, platforms=dict(platforms), hours=settings.hours, forms=forms
     )

@@ -41,12 +41,24 @@ def _parser() -> argparse.ArgumentParser:
     rem_sub = rem.add_subparsers(dest="reminders_command", required=True, metavar="<reminders command>")
     run_due = rem_sub.add_parser("run-due", help="send every reminder due at that instant, once, and exit")
     run_due.add_argument("--now", help="the instant, ISO 8601 (local time of TACBOT_TIMEZONE if no offset)")
+    teams = sub.add_parser("teams", help="Microsoft Teams commands")
+    teams_sub = teams.add_subparsers(dest="teams_command", required=True, metavar="<teams command>")
+    package = teams_sub.add_parser(
+        "package", help="build the Teams app package (manifest and icons) to upload"
+    )
+    package.add_argument(
+        "--out", default="tacbot-teams.zip", help="the zip to write (default: tacbot-teams.zip)"
+    )
+    package.add_argument("--app-id", help="the bot's Microsoft app id (default: MICROSOFT_APP_ID)")
+    package.add_argument(
+        "--domain", help="the host name TAC Bot is served from (the manifest's validDomains)"
+    )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders")
+    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders", "teams")
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -89,6 +101,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_reminders import run_due_command
 
         return run_due_command(settings, args.now)
+    if args.command == "teams":
+        from bot.teams.cli import package
+
+        return package(settings, out=args.out, app_id=args.app_id, domain=args.domain)
     if args.command == "console":
         return _console(settings, args.as_handle)
     if args.command == "serve":

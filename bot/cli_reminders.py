@@ -77,7 +77,7 @@ def parse_instant(text: str | None, *, settings: Settings) -> datetime:
 
 def run_due_command(settings: Settings, now_text: str | None) -> int:
     """One pass of "send what is due" at ``--now`` (default: the real time), then exit."""
-    from bot.app import build_core, build_platforms
+    from bot.app import build_core
     from handlers.clock import ManualClock
     from scheduler.delivery import run_due
 
@@ -86,7 +86,7 @@ def run_due_command(settings: Settings, now_text: str | None) -> int:
     except ValueError:
         print(f"tacbot: `{now_text}` is not an ISO date and time, e.g. 2026-09-14T09:00", file=sys.stderr)
         return 2
-    core = build_core(settings, clock=ManualClock(now), platforms=build_platforms(settings))
+    core = build_core(settings, clock=ManualClock(now))
     try:
         stats = asyncio.run(run_due(core, now=now))
     finally:

@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from bot.app import build_core, build_platforms
+from bot.app import build_core
 from bot.server import Plugin, make_app
 from bot.settings import Settings
 
@@ -15,15 +15,24 @@ log = logging.getLogger(__name__)
 
 def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     """The platform edges and the clock that this configuration turns on."""
-    plugins: list[Plugin] = []
+    from bot.teams.endpoint import teams_plugin
+
+    plugins: list[Plugin] = [teams_plugin(settings)]  # TeamsConfigError: production with no app id
     if not settings.slack_enabled:
         log.info("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.")
     return plugins
 
 
 def serve(settings: Settings, *, scheduler: bool = True) -> int:
-    core = build_core(settings, platforms=build_platforms(settings))
-    app = make_app(core, plugins=plugins_for(settings, scheduler=scheduler))
+    from bot.teams.config import TeamsConfigError
+
+    try:
+        plugins = plugins_for(settings, scheduler=scheduler)
+    except TeamsConfigError as exc:
+        log.error("%s", exc)
+        return 2
+    core = build_core(settings)
+    app = make_app(core, plugins=plugins)
     log.info("TAC Bot listening on %s:%s", settings.host, settings.port)
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0

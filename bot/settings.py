@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(default=None, alias="MICROSOFT_APP_TENANT_ID")
     microsoft_app_type: str | None = Field(default=None, alias="MICROSOFT_APP_TYPE")
     graph_api_url: str = Field(default="https://graph.microsoft.com/v1.0/", alias="GRAPH_API_URL")
+    environment: str = Field(default="development", alias="TACBOT_ENV")
+    teams_tenants: str = Field(default="", alias="TACBOT_TEAMS_TENANTS")
+    teams_team_id: str | None = Field(default=None, alias="TACBOT_TEAMS_TEAM_ID")
+    teams_channel_id: str | None = Field(default=None, alias="TACBOT_TEAMS_CHANNEL_ID")
+    teams_channel_owner: str | None = Field(default=None, alias="TACBOT_TEAMS_CHANNEL_OWNER")
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/", alias="TACBOT_TEAMS_SERVICE_URL"
+    )
+    graph_authority: str = Field(default="https://login.microsoftonline.com/", alias="TACBOT_GRAPH_AUTHORITY")
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +69,11 @@ class Settings(BaseSettings):
     def senco_ids(self) -> list[tuple[str, str]]:
         """`TACBOT_SENCOS` as (platform, user id) pairs."""
         return [parse_person_id(item) for item in self.sencos.split(",") if item.strip()]
+
+    @property
+    def production(self) -> bool:
+        """`TACBOT_ENV=production`: refuse insecure set-ups (e.g. Teams with no app id) at start."""
+        return self.environment.strip().lower() in ("production", "prod")
 
     @property
     def slack_enabled(self) -> bool:

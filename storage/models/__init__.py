@@ -4,6 +4,7 @@ from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
+from storage.models.conversations import ConversationRef
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
 from storage.models.priorities import Priority, PriorityOffer
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "Case",
     "Consent",
+    "ConversationRef",
     "FormDraft",
     "FormSubmission",
     "InputRequest",
