@@ -24,6 +24,9 @@ lint: $(STAMP)  ## ruff (lint and format), mypy, and the import contract
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+bench: $(STAMP)  ## how fast Slack's /tac is acknowledged under load, against a bare Bolt app
+	$(BIN)/python benchmarks/slack_ack.py
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -40,14 +40,19 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
 def build_platforms(
     settings: Settings, *, db: Database | None = None, clock: Clock | None = None
 ) -> dict[str, ChatPlatform]:
-    """The console (printing what it is sent), plus every platform these settings turn on. Teams needs
-    the database for its conversation references, so it is added when ``db`` is given."""
+    """The console (printing what it is sent), plus every platform these settings turn on: Slack with
+    its two variables; Teams, which needs the database for its conversation references, when ``db``
+    is given."""
     import sys
 
     from bot.console.platform import ConsolePlatform
     from bot.console.repl import show_delivery
 
     platforms: dict[str, ChatPlatform] = {"console": ConsolePlatform(on_delivery=show_delivery(sys.stdout))}
+    if settings.slack_enabled:
+        from bot.slack.plugin import slack_platform
+
+        platforms["slack"] = slack_platform(settings)
     if db is not None:
         from bot.teams.setup import build_teams_platform
 

@@ -18,7 +18,11 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     from bot.teams.endpoint import teams_plugin
 
     plugins: list[Plugin] = [teams_plugin(settings)]  # TeamsConfigError: production with no app id
-    if not settings.slack_enabled:
+    if settings.slack_enabled:
+        from bot.slack.plugin import slack_plugin
+
+        plugins.append(slack_plugin(settings))
+    else:
         log.info("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.")
     return plugins
 

@@ -1,0 +1,168 @@
+"""The Bolt ``AsyncApp``: built by a factory per server (no module-level app), listeners thin.
+
+Every listener acks at once and hands the real work to ``Background``: Slack gets its answer well
+inside 3 seconds, and the person gets theirs along the ``response_url`` (ephemeral when private).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.slack import incoming
+from bot.slack.background import Background
+from bot.slack.dedupe import SeenEvents
+from bot.slack.prompt import prompt_view
+from bot.slack.render import ACTION_PREFIX, messages, view_blocks
+from handlers.core import Core
+from handlers.dispatch import handle, handle_interaction
+from handlers.home import overview
+from handlers.model import Actor
+from handlers.replies import Reply
+from handlers.rooms import member_left_room
+
+log = logging.getLogger(__name__)
+
+
+class Http:
+    """The one aiohttp session for Slack calls, opened and closed with the server (None: one per call)."""
+
+    def __init__(self) -> None:
+        self.session: aiohttp.ClientSession | None = None
+
+    def webhook(self, url: str) -> AsyncWebhookClient:
+        return AsyncWebhookClient(url, session=self.session)
+
+
+RESPONSE_URL_USES = 5  # Slack accepts five messages per response_url
+
+
+async def answer(respond: AsyncWebhookClient, reply: Reply) -> None:
+    """Send the reply back along the response_url: ephemeral when private, else to the channel."""
+    kind = "ephemeral" if reply.private else "in_channel"
+    batch = messages(reply)
+    if len(batch) > RESPONSE_URL_USES:
+        rest = "That was long: the rest did not fit. Ask for less (one case, one command) to see it."
+        batch = [*batch[: RESPONSE_URL_USES - 1], *messages(Reply.text(rest))]
+    for message in batch:
+        await respond.send(
+            text=message.text, blocks=message.blocks, response_type=kind, replace_original=False
+        )
+
+
+def build_slack_app(
+    core: Core,
+    *,
+    client: AsyncWebClient,
+    signing_secret: str,
+    background: Background,
+    seen: SeenEvents,
+    http: Http | None = None,
+) -> AsyncApp:
+    """A Bolt app over ``client`` whose listeners reach the core; request signatures always verified."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=True,
+        ignoring_self_events_enabled=True,
+        process_before_response=True,  # our listeners only ack and spawn: answer at once, no polling
+        name="tacbot",
+    )
+
+    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not seen.first_time(str(event_id)):
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    app.middleware(once_per_event)
+    http = http or Http()
+
+    async def run_command(body: dict[str, Any]) -> None:
+        await answer(http.webhook(body["response_url"]), await handle(core, incoming.command(body)))
+
+    async def on_tac(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        background.spawn(run_command(body), name="slash command")
+
+    app.command("/tac")(on_tac)
+
+    async def tell(actor: Actor, reply: Reply) -> None:
+        await core.platform("slack").direct_message(
+            workspace=actor.workspace, user_id=actor.user_id, reply=reply
+        )
+
+    async def run_press(press: incoming.Pressed) -> None:
+        if press.prompt is not None:
+            today = core.clock.now().astimezone(core.tz).date().isoformat()
+            await client.views_open(trigger_id=press.trigger_id, view=prompt_view(press, today=today))
+            return
+        reply = await handle_interaction(core, press.interaction)
+        if press.response_url:
+            await answer(http.webhook(press.response_url), reply)
+        else:
+            await tell(press.interaction.actor, reply)
+
+    async def on_button(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        background.spawn(run_press(incoming.pressed(body)), name="button")
+
+    app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(on_button)
+
+    async def run_submission(done: incoming.Submitted) -> None:
+        reply = await handle_interaction(core, done.interaction)
+        if done.response_url:
+            await answer(AsyncWebhookClient(done.response_url), reply)
+        else:
+            actor = done.interaction.actor
+            await core.platform("slack").direct_message(
+                workspace=actor.workspace, user_id=actor.user_id, reply=reply
+            )
+
+    async def on_prompt(ack: AsyncAck, body: dict[str, Any]) -> None:
+        done = incoming.submitted(body)
+        if done.errors:
+            await ack(response_action="errors", errors=done.errors)
+            return
+        await ack()
+        background.spawn(run_submission(done), name="prompt submitted")
+
+    app.view(incoming.PROMPT_CALLBACK)(on_prompt)
+
+    async def on_left(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        left = incoming.room_left(body)
+        if left.user_id == context.bot_user_id:
+            return
+        background.spawn(
+            _left(core, left),
+            name="member left",
+        )
+
+    app.event("member_left_channel")(on_left)
+
+    async def publish_home(actor: Actor) -> None:
+        reply = await overview(core, actor)
+        await client.views_publish(user_id=actor.user_id, view={"type": "home", "blocks": view_blocks(reply)})
+
+    async def on_home(body: dict[str, Any]) -> None:
+        if body["event"].get("tab", "home") == "home":
+            background.spawn(publish_home(incoming.home_opener(body)), name="app home")
+
+    app.event("app_home_opened")(on_home)
+    return app
+
+
+async def _left(core: Core, left: incoming.RoomLeft) -> None:
+    await member_left_room(
+        core, platform=incoming.PLATFORM, workspace=left.workspace, room_id=left.room_id, user_id=left.user_id
+    )

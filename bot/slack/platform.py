@@ -1,0 +1,157 @@
+"""``SlackPlatform``: the core's ``ChatPlatform`` over the Slack Web API (one workspace per token)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.render import messages
+from handlers.errors import PlatformError
+from handlers.replies import Reply
+
+log = logging.getLogger(__name__)
+
+NAME_ATTEMPTS = 20
+
+# Slack error codes -> what the person is told (user-safe, with what to do).
+ERRORS = {
+    "user_not_found": "Slack has no such person in this workspace.",
+    "users_not_found": "Slack has no such person in this workspace.",
+    "cant_invite": "Slack would not let me add them (they may be deactivated or a guest without access).",
+    "user_is_restricted": "They are a guest account, and guests can't be added to this room.",
+    "ura_max_channels": "They are a single-channel guest already in another channel.",
+    "is_archived": "The case room is archived.",
+    "channel_not_found": "The case room no longer exists in Slack.",
+    "not_in_channel": "TAC Bot is no longer in the case room: add it back with `/invite @TAC Bot`.",
+    "restricted_action": "A workspace setting stops TAC Bot doing that; ask your Slack administrator.",
+    "missing_scope": "TAC Bot lacks a Slack permission; ask your administrator to reinstall the app.",
+    "not_authed": "TAC Bot's Slack token is missing; ask your administrator.",
+    "invalid_auth": "TAC Bot's Slack token is not valid; ask your administrator.",
+    "account_inactive": "TAC Bot's Slack token has been revoked; ask your administrator.",
+    "ratelimited": "Slack is busy right now; please try again in a minute.",
+    "invalid_name_specials": "That room name is not allowed in Slack.",
+    "cant_kick_self": "TAC Bot can't remove itself.",
+    "cant_kick_from_general": "Nobody can be removed from that channel.",
+    "msg_too_long": "That message was too long for Slack.",
+}
+
+
+def _code(error: SlackApiError) -> str:
+    response: Any = error.response
+    try:
+        return str(response.get("error") or "unknown_error")
+    except AttributeError:
+        return "unknown_error"
+
+
+def failure(error: SlackApiError, doing: str) -> PlatformError:
+    """A Slack refusal as a user-safe sentence saying what failed and what to do."""
+    code = _code(error)
+    log.warning("slack refused %s: %s", doing, code)
+    known = ERRORS.get(code)
+    return PlatformError(f"Slack could not {doing}: {known or f'it said {code}.'}")
+
+
+class SlackPlatform:
+    """Rooms are private channels; posts are Block Kit messages; people are Slack user ids."""
+
+    name = "slack"
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def create_private_room(self, *, workspace: str, name: str, topic: str) -> str:
+        candidate = name
+        for attempt in range(2, NAME_ATTEMPTS + 2):
+            try:
+                response = await self.client.conversations_create(name=candidate, is_private=True)
+            except SlackApiError as error:
+                if _code(error) == "name_taken":
+                    candidate = f"{name}-{attempt}"
+                    continue
+                raise failure(error, "create the case room") from None
+            room_id = str(response["channel"]["id"])
+            await self._describe(room_id, topic)
+            return room_id
+        raise PlatformError(
+            f"Slack could not create the case room: every name from {name} to {candidate} is taken.",
+            hint="Archive or rename old channels with those names, then repeat the command.",
+        )
+
+    async def _describe(self, room_id: str, topic: str) -> None:
+        """Topic and purpose are a courtesy: failing to set them never fails the room."""
+        try:
+            await self.client.conversations_setTopic(channel=room_id, topic=topic)
+            await self.client.conversations_setPurpose(channel=room_id, purpose=topic)
+        except SlackApiError as error:
+            log.warning("could not set the room's topic or purpose: %s", _code(error))
+
+    async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None:
+        for user_id in user_ids:
+            try:
+                await self.client.conversations_invite(channel=room_id, users=user_id)
+            except SlackApiError as error:
+                if _code(error) in ("already_in_channel", "cant_invite_self"):
+                    continue
+                raise failure(error, "add them to the case room") from None
+
+    async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
+        try:
+            await self.client.conversations_kick(channel=room_id, user=user_id)
+        except SlackApiError as error:
+            if _code(error) != "not_in_channel":
+                raise failure(error, "remove them from the case room") from None
+
+    async def archive_room(self, *, workspace: str, room_id: str) -> None:
+        try:
+            await self.client.conversations_archive(channel=room_id)
+        except SlackApiError as error:
+            if _code(error) != "already_archived":
+                raise failure(error, "archive the case room") from None
+
+    async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
+        for message in messages(reply):
+            try:
+                await self.client.chat_postMessage(
+                    channel=room_id,
+                    text=message.text,
+                    blocks=message.blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except SlackApiError as error:
+                raise failure(error, "post the message") from None
+
+    async def upload_file(
+        self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
+    ) -> None:
+        """Slack's current upload pair (files.getUploadURLExternal + files.completeUploadExternal)."""
+        try:
+            await self.client.files_upload_v2(
+                channel=room_id, content=content, filename=filename, title=title
+            )
+        except SlackApiError as error:
+            raise failure(error, "upload the document") from None
+
+    async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+        except SlackApiError as error:
+            raise failure(error, "message them directly") from None
+        await self.post(workspace=workspace, room_id=str(opened["channel"]["id"]), reply=reply)
+
+    async def user_name(self, *, workspace: str, user_id: str) -> str | None:
+        try:
+            response = await self.client.users_info(user=user_id)
+        except SlackApiError as error:
+            if _code(error) in ("user_not_found", "users_not_found"):
+                return None
+            raise failure(error, "look that person up") from None
+        user = response["user"]
+        if user.get("deleted"):
+            return None
+        profile = user.get("profile") or {}
+        return str(profile.get("display_name") or user.get("real_name") or user.get("name") or user_id)

@@ -1,0 +1,37 @@
+"""Small pieces of the Slack edge: event de-duplication and long answers along a response_url."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.slack.bolt_app import RESPONSE_URL_USES, answer
+from bot.slack.dedupe import SeenEvents
+from handlers.replies import Bullets, reply
+
+
+def test_an_event_id_counts_once_within_its_ttl() -> None:
+    now = [0.0]
+    seen = SeenEvents(ttl=60, most=3, now=lambda: now[0])
+    assert seen.first_time("Ev1") and not seen.first_time("Ev1")
+    now[0] = 61
+    assert seen.first_time("Ev1")  # expired: Slack stops retrying long before this
+    for i in range(5):
+        assert seen.first_time(f"Ev{i + 2}")
+    assert seen.first_time("Ev1")  # bounded: the oldest ids are forgotten first
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    async def send(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
+
+
+async def test_a_very_long_answer_uses_the_response_url_at_most_five_times() -> None:
+    huge = reply(Bullets(tuple((f"item {i} " + "x" * 2900,) for i in range(400))), summary="long")
+    recorder = Recorder()
+    await answer(recorder, huge)  # type: ignore[arg-type]
+    assert len(recorder.sent) == RESPONSE_URL_USES
+    assert "did not fit" in recorder.sent[-1]["text"]
+    assert all(m["response_type"] == "ephemeral" and m["replace_original"] is False for m in recorder.sent)

@@ -1,0 +1,345 @@
+"""A local fake of the Slack Web API (and of response_url webhooks), on 127.0.0.1.
+
+It answers like Slack (``{"ok": false, "error": ...}`` bodies, ``name_taken``, 429 with Retry-After),
+records every call, and checks each one against Slack's published OpenAPI spec and Block Kit limits:
+anything wrong lands in ``problems``, which tests assert is empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.blockkit import check_blocks, check_view, pings
+
+TOKEN = "xoxb-test-token"
+TEAM = "T0001"
+BOT_USER = "UBOT0001"
+
+# Arguments Slack's documentation marks required where the 2021 spec lists none (its known gaps).
+ALSO_REQUIRED = {
+    "conversations.create": ["name"],
+    "conversations.invite": ["channel", "users"],
+    "conversations.kick": ["channel", "user"],
+    "conversations.archive": ["channel"],
+    "conversations.setTopic": ["channel", "topic"],
+    "conversations.setPurpose": ["channel", "purpose"],
+    "conversations.open": ["users"],
+    "users.info": ["user"],
+}
+
+# Every Web API method the bot may call, and the bot scope Slack requires for it (private channels);
+# the fake flags any other method, so the manifest's scopes stay complete.
+NEEDS: dict[str, str | None] = {
+    "auth.test": None,
+    "conversations.create": "groups:write",
+    "conversations.invite": "groups:write",
+    "conversations.kick": "groups:write",
+    "conversations.archive": "groups:write",
+    "conversations.setTopic": "groups:write",
+    "conversations.setPurpose": "groups:write",
+    "conversations.open": "im:write",
+    "chat.postMessage": "chat:write",
+    "users.info": "users:read",
+    "views.open": None,
+    "views.publish": None,
+    "apps.connections.open": None,  # Socket Mode, with the app-level token (connections:write)
+}
+APP_TOKEN = "xapp-test-token"
+# Methods newer than the 2021 spec (its README lists this gap): checked by hand, not against it.
+NEWER_THAN_SPEC = {"apps.connections.open"}
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    private: bool
+    members: set[str] = field(default_factory=set)
+    archived: bool = False
+    topic: str = ""
+    purpose: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+class FakeSlack:
+    def __init__(self, spec: Path | None) -> None:
+        """``spec=None`` skips the spec checks (the benchmark, where only speed matters)."""
+        self.spec = json.loads(spec.read_text("utf-8"))["paths"] if spec else None
+        self.calls: list[Call] = []  # answered ok
+        self.attempts: list[Call] = []  # every request, 429s and errors included
+        self.problems: list[str] = []
+        self.responses: list[dict[str, Any]] = []  # what was sent to response_url webhooks
+        self.channels: dict[str, Channel] = {}
+        self.users: dict[str, str] = {}  # id -> display name
+        self.fail_next: dict[str, list[str]] = {}  # method -> error codes to answer, in turn
+        self.rate_limited = 0  # the next N Web API calls (any method) get 429
+        self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the app once it connects
+        self.socket_acks: list[dict[str, Any]] = []
+        self.socket_acked = asyncio.Event()
+        self.retry_after = "1"
+        self._ids = itertools.count(1)
+        self.base_url = ""
+        self._runner: web.AppRunner | None = None
+
+    # -- running -------------------------------------------------------------------------------
+    async def start(self, port: int = 0) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/respond/{token}", self._respond)
+        app.router.add_get("/link", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self) -> str:
+        return f"{self.base_url}/respond/{next(self._ids)}"
+
+    # -- reading what happened -----------------------------------------------------------------
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    def posts_to(self, channel: str) -> list[dict[str, Any]]:
+        return [a for a in self.called("chat.postMessage") if a["channel"] == channel]
+
+    def channel_named(self, name: str) -> Channel | None:
+        return next((c for c in self.channels.values() if c.name == name), None)
+
+    def texts(self, messages: list[dict[str, Any]]) -> str:
+        """All the visible text of some messages, for assertions."""
+        out = []
+        for m in messages:
+            out.append(str(m.get("text", "")))
+            out.append(json.dumps(m.get("blocks", [])))
+        return "\n".join(out)
+
+    # -- the server ----------------------------------------------------------------------------
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(dict(await request.post()))
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    def _check_spec(self, method: str, args: dict[str, Any], auth: str) -> None:
+        if self.spec is None:
+            return
+        operations = self.spec.get(f"/{method}")
+        if operations is None and method in NEWER_THAN_SPEC:
+            return
+        if operations is None:
+            self.problems.append(f"{method}: not a Slack Web API method")
+            return
+        if method not in NEEDS:
+            self.problems.append(f"{method}: called, but the manifest's scopes were not checked for it")
+        required = {
+            p["name"] for op in operations.values() for p in op.get("parameters", []) if p.get("required")
+        } | set(ALSO_REQUIRED.get(method, []))
+        if "token" in required and auth == f"Bearer {TOKEN}":
+            required.discard("token")
+        missing = sorted(required - set(args))
+        if missing:
+            self.problems.append(f"{method}: missing required {missing}")
+        for bad in ("link_names", "parse"):
+            if bad in args and str(args[bad]).lower() not in ("", "none", "false", "0"):
+                self.problems.append(f"{method}: sets {bad}={args[bad]}")
+
+    def _check_content(self, method: str, args: dict[str, Any]) -> None:
+        if self.spec is None:
+            return
+        if "blocks" in args:
+            self.problems += [f"{method}: {p}" for p in check_blocks(args["blocks"])]
+        if "view" in args:
+            self.problems += [f"{method}: {p}" for p in check_view(args["view"])]
+        dumped = json.dumps({k: args.get(k) for k in ("text", "blocks", "view")})
+        if pings(dumped):
+            self.problems.append(f"{method}: would ping: {dumped[:200]}")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        call = Call(method, args)
+        self.attempts.append(call)
+        auth = request.headers.get("Authorization", "")
+        self._check_spec(method, args, auth)
+        self._check_content(method, args)
+        if self.rate_limited > 0:
+            self.rate_limited -= 1
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": self.retry_after}
+            )
+        if auth != f"Bearer {APP_TOKEN if method == 'apps.connections.open' else TOKEN}":
+            return web.json_response({"ok": False, "error": "not_authed"})
+        queued = self.fail_next.get(method)
+        if queued:
+            return web.json_response({"ok": False, "error": queued.pop(0)})
+        try:
+            body = getattr(self, "_" + method.replace(".", "_"))(args)
+        except KeyError as missing:
+            return web.json_response({"ok": False, "error": f"invalid_arguments: {missing}"})
+        if body.get("ok"):
+            self.calls.append(call)
+        return web.json_response(body)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self._check_content("response_url", body)
+        self.responses.append(body)
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, deliver the queued envelopes, collect the app's acks."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0001"}})
+        for envelope in self.envelopes:
+            await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+                self.socket_acked.set()
+        return ws
+
+    # -- methods -------------------------------------------------------------------------------
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "/link"}
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://riverside.slack.com/",
+            "team": "Riverside Primary",
+            "user": "tacbot",
+            "team_id": TEAM,
+            "user_id": BOT_USER,
+            "bot_id": "B0001",
+            "is_enterprise_install": False,
+        }
+
+    def _channel(self, args: dict[str, Any]) -> Channel | dict[str, Any]:
+        channel = self.channels.get(str(args["channel"]))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.archived:
+            return {"ok": False, "error": "is_archived"}
+        if BOT_USER not in channel.members:
+            return {"ok": False, "error": "not_in_channel"}
+        return channel
+
+    def _conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(args["name"])
+        if self.channel_named(name) is not None:
+            return {"ok": False, "error": "name_taken"}
+        cid = f"C{next(self._ids):08d}"
+        private = str(args.get("is_private")).lower() in ("true", "1")
+        self.channels[cid] = Channel(id=cid, name=name, private=private, members={BOT_USER})
+        return {"ok": True, "channel": {"id": cid, "name": name, "is_private": private, "is_channel": True}}
+
+    def _conversations_setTopic(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args)
+        if isinstance(channel, dict):
+            return channel
+        channel.topic = str(args["topic"])
+        return {"ok": True, "channel": {"id": channel.id, "topic": {"value": channel.topic}}}
+
+    def _conversations_setPurpose(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args)
+        if isinstance(channel, dict):
+            return channel
+        channel.purpose = str(args["purpose"])
+        return {"ok": True, "channel": {"id": channel.id, "purpose": {"value": channel.purpose}}}
+
+    def _conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args)
+        if isinstance(channel, dict):
+            return channel
+        users = str(args["users"]).split(",")
+        for user in users:
+            if user not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            if user in channel.members:
+                return {"ok": False, "error": "already_in_channel"}
+        channel.members.update(users)
+        return {"ok": True, "channel": {"id": channel.id, "name": channel.name}}
+
+    def _conversations_kick(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args)
+        if isinstance(channel, dict):
+            return channel
+        if args["user"] not in channel.members:
+            return {"ok": False, "error": "not_in_channel"}
+        channel.members.discard(str(args["user"]))
+        return {"ok": True}
+
+    def _conversations_archive(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(args["channel"]))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.archived:
+            return {"ok": False, "error": "already_archived"}
+        channel.archived = True
+        return {"ok": True}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args["users"])
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        cid = f"D{user}"
+        self.channels.setdefault(cid, Channel(id=cid, name=cid, private=True, members={BOT_USER, user}))
+        return {"ok": True, "channel": {"id": cid}}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args)
+        if isinstance(channel, dict):
+            return channel
+        return {"ok": True, "channel": channel.id, "ts": f"{next(self._ids)}.000100"}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args["user"])
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        name = self.users[user]
+        return {
+            "ok": True,
+            "user": {
+                "id": user,
+                "team_id": TEAM,
+                "name": name.lower(),
+                "real_name": name,
+                "deleted": False,
+                "profile": {"display_name": name, "real_name": name},
+            },
+        }
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": f"V{next(self._ids)}", **args["view"]}}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": f"V{next(self._ids)}", **args["view"]}}
