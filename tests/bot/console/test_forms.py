@@ -144,6 +144,7 @@ async def test_versions_are_kept_and_the_key_worker_reads_them(bot: ConsoleBot, 
     text = await bot.fill_form("anna", rid, {**EP, "outcomes": "Reads a book aloud every week."})
     assert "(version 2)" in text
     assert [s.version for s in rows(bot, FormSubmission)] == [1, 2]
+    assert "Inputs: 1 awaited" in await bot.exec("tom", "/tac status", room=room)
     listing = await bot.exec("sam", "/tac inputs", room=room)
     assert "*1.* Educational psychology advice · @anna · 15 Sep · 2 versions" in listing
     assert "*2.* Class teacher input · @tom · due 28 Sep" in listing
