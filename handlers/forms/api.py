@@ -45,12 +45,23 @@ class FormView:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomPost:
+    """The short summary for the case room, posted after the submission is stored (see ``announce``)."""
+
+    platform: str
+    workspace: str
+    room_id: str
+    reply: Reply
+
+
+@dataclass(frozen=True, slots=True)
 class SubmitResult:
     """Either errors by field id (nothing stored), or the confirmation for the person who submitted."""
 
     errors: dict[str, str] = field(default_factory=dict)
     reply: Reply | None = None
     version: int = 0
+    post: RoomPost | None = None  # still to be posted when ``submit_form(..., announce=False)``
 
     @property
     def ok(self) -> bool:
@@ -138,8 +149,22 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
     return Reply.text(f"Draft saved: {a.form.title}. Open the form again to carry on.")
 
 
-async def submit_form(core: Core, actor: Actor, request_id: str, raw: Mapping[str, object]) -> SubmitResult:
-    """Check every answer; store a valid set as a new version and tell the case room in short."""
+async def announce(core: Core, post: RoomPost) -> None:
+    """Post the summary to the case room; it is stored either way, so a platform failure is ignored."""
+    with contextlib.suppress(PlatformError):
+        await core.platform(post.platform).post(
+            workspace=post.workspace, room_id=post.room_id, reply=post.reply
+        )
+
+
+async def submit_form(
+    core: Core, actor: Actor, request_id: str, raw: Mapping[str, object], *, announce_now: bool = True
+) -> SubmitResult:
+    """Check every answer; store a valid set as a new version and tell the case room in short.
+
+    An edge that must answer within a deadline (Slack's 3 s ack) passes ``announce_now=False`` and calls
+    ``announce(core, result.post)`` after acknowledging.
+    """
     now = core.clock.now()
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id, now)
@@ -166,18 +191,20 @@ async def submit_form(core: Core, actor: Actor, request_id: str, raw: Mapping[st
         )
         room = case_repo.get_room(s, case_id=a.case.id)
         version, number = submission.version, a.request.number
+    post = None
     if room is not None and room.external_id and room.state == "ready":
         summary = room_summary(a.form, checked.answers, a.person, number, version, now, core)
-        with contextlib.suppress(PlatformError):  # stored either way; the key worker can read it
-            await core.platform(room.platform).post(
-                workspace=actor.workspace, room_id=room.external_id, reply=summary
-            )
+        post = RoomPost(room.platform, actor.workspace, room.external_id, summary)
+        if announce_now:
+            await announce(core, post)
+            post = None
     again = f" (version {version})" if version > 1 else ""
     return SubmitResult(
         reply=Reply.text(
             "Thank you. ", Strong(a.form.title), f" for {case_title(a.case)} is submitted{again}."
         ),
         version=version,
+        post=post,
     )
 
 
