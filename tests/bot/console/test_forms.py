@@ -104,6 +104,17 @@ async def test_someone_not_asked_gets_a_polite_refusal_and_nothing_opens(bot: Co
     assert rows(bot, FormSubmission) == []
     await bot.exec("sam", "/tac remove @anna", room=room)
     assert "this form was not sent to you" in await bot.fill_form("anna", rid, EP)
+    assert rows(bot, InputRequest)[0].state == "cancelled"
+    assert "cancelled" in await bot.fill_form("sam", rid, EP)  # nothing left to fill in
+
+
+async def test_withdrawn_consent_cancels_the_requests_of_those_it_removes(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request preparation from team", room=room)
+    await bot.exec("sam", '/tac consent withdrawn by "Jo Taylor" scope all', room=room)
+    states = {r.requested_of_id: r.state for r in rows(bot, InputRequest)}
+    assert sorted(states.values()) == ["cancelled", "open"]  # anna (EP) cancelled; tom (staff) stays
+    assert "input.cancelled" in [a.action for a in rows(bot, AuditEvent)]
 
 
 async def test_submit_stores_a_version_and_posts_a_short_summary(bot: ConsoleBot) -> None:
