@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core import Core
@@ -21,7 +22,7 @@ from handlers.model import Actor
 from handlers.render import case_title, mention
 from handlers.replies import Fields, Note, Reply, Span, Strong, para, reply
 from storage import audit
-from storage.models import Case, InputRequest, Person
+from storage.models import Case, InputRequest, Person, School
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
@@ -83,7 +84,7 @@ def _refusal() -> NotAllowed:
     )
 
 
-def _allowed(s: Session, core: Core, actor: Actor, request_id: str, now: datetime) -> _Allowed:
+def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
     """The request, for the person asked (still on the team) or the key worker; else a refusal."""
     if not request_id.isdigit() or len(request_id) > 12:
         raise _refusal()
@@ -92,8 +93,10 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str, now: datetim
     if request is None or person is None:
         raise _refusal()
     case = s.get(Case, request.case_id)
-    school = people.get_or_create_school(s, platform=actor.platform, external_id=actor.workspace, now=now)
-    if case is None or case.school_id != school.id:
+    school = s.scalars(
+        select(School).where(School.platform == actor.platform, School.external_id == actor.workspace)
+    ).one_or_none()
+    if case is None or school is None or case.school_id != school.id:
         raise _refusal()
     asked = person.id == request.requested_of_id and case_repo.active_membership(
         s, case_id=case.id, person_id=person.id
@@ -110,9 +113,8 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str, now: datetim
 
 def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
     """The form to show, filled with the person's draft or else the latest submitted answers."""
-    now = core.clock.now()
     with core.db.transaction() as s:
-        a = _allowed(s, core, actor, request_id, now)
+        a = _allowed(s, core, actor, request_id)
         draft = form_repo.get_draft(s, request_id=a.request.id, person_id=a.person.id)
         latest = form_repo.latest_submission(s, request_id=a.request.id)
         answers = dict(draft.answers) if draft else dict(latest.answers) if latest else {}
@@ -132,7 +134,7 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
     """Keep what was typed so far (valid answers only; nothing is required yet)."""
     now = core.clock.now()
     with core.db.transaction() as s:
-        a = _allowed(s, core, actor, request_id, now)
+        a = _allowed(s, core, actor, request_id)
         if a.case.status != "open":
             raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
         answers = check_answers(a.form, raw, draft=True).answers
@@ -167,7 +169,7 @@ async def submit_form(
     """
     now = core.clock.now()
     with core.db.transaction() as s:
-        a = _allowed(s, core, actor, request_id, now)
+        a = _allowed(s, core, actor, request_id)
         if a.case.status != "open":
             raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
         checked = check_answers(a.form, raw)

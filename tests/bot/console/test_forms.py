@@ -14,6 +14,7 @@ from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
 from handlers.forms import api
 from handlers.forms.library import FormLibrary
+from handlers.replies import Fields
 from storage.models import AuditEvent, FormDraft, FormSubmission, InputRequest
 from tests.handlers.forms.test_library import GOOD
 
@@ -128,6 +129,14 @@ async def test_submit_stores_a_version_and_posts_a_short_summary(bot: ConsoleBot
     assert "Strengths and interests: Persistent, kind" in summary.text
     assert "`input 1`" in summary.text
     assert not summary.reply.private
+    values = [
+        span
+        for block in summary.reply.blocks
+        if isinstance(block, Fields)
+        for _, v in block.items
+        for span in v
+    ]
+    assert values and all(isinstance(v, str) for v in values)  # user text: escaped by every renderer
     (request,) = rows(bot, InputRequest)
     assert request.state == "submitted"
     assert [a.action for a in rows(bot, AuditEvent)][-1] == "input.submitted"
