@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.console.forms import ask_questions
+from bot.console.repl import run_repl
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
 from handlers.forms import api
@@ -239,3 +240,35 @@ async def test_a_school_form_can_be_requested(bot: ConsoleBot, tmp_path: Path) -
     )
     rid = bot.form_requests("tom")[0]
     assert "submitted" in await bot.fill_form("tom", rid, {"book_level": "red"})
+
+
+async def test_the_repl_opens_a_form_and_asks_its_questions(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request pupil-voice from @tom", room=room)
+    (rid,) = bot.form_requests("tom")
+    assert f"(console: :form {rid})" in bot.sent_to(user="tom")[-1].text
+    answers = [
+        "1,4",  # people say I am: kind, a good friend
+        "",  # admire
+        "",  # important choices
+        "Lego",  # important
+        "5",  # how I feel about school
+        "",
+        "",
+        "1",  # a quiet place
+        "",
+        "Read a chapter book",  # goals
+        "Mr Reid, class teacher",  # helped_by
+        "1,5",  # talking, drawing
+        "2026-09-14",  # gathered_on
+    ]
+    stdin = io.StringIO("\n".join([":as dan", f":form {rid}", ":as tom", f":form {rid}", *answers]) + "\n")
+    out = io.StringIO()
+    assert await run_repl(bot.core, bot.platform, stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "this form was not sent to you" in text
+    assert "How I feel about school (required)" in text and "5. 😀 Really good" in text
+    assert "Thank you. *Pupil voice (one-page profile)* for TAC-0001 (Robin) is submitted." in text
+    (sub,) = rows(bot, FormSubmission)
+    assert sub.answers["admire_choices"] == ["kind", "good-friend"] and sub.answers["feel_school"] == 5
+    assert sub.answers["methods"] == ["conversation", "drawing"]
