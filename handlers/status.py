@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import access
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
+from handlers.forms.inputs import awaited
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention, plural
 from handlers.replies import Block, Fields, Heading, Note, Reply, Span, reply
@@ -36,6 +37,7 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         outcomes = plan_repo.outcomes(s, case_id=case.id)
         actions = plan_repo.actions(s, case_id=case.id)
         room = case_repo.get_room(s, case_id=case.id)
+        inputs = awaited(s, case_id=case.id, today=ask.today)
         owners = people.people_by_id(s, ids={a.owner_id for a in actions} | {case.key_worker_id})
     overdue = [a for a in actions if a.status == "open" and a.due < ask.today]
     outside = sum(1 for m in members if m.role not in SCHOOL_STAFF)
@@ -57,6 +59,7 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         ("Team", (f"{plural(len(members), 'member')}, {outside} from outside school",)),
         ("Consent in force", (describe(consent),)),
         ("Plan", (f"{plural(len(outcomes), 'outcome')}, {plural(len(actions), 'action')}",)),
+        ("Inputs", (inputs,)),
         ("Overdue actions", (", ".join(f"{a.number} ({a.due:%d %b})" for a in overdue) or "none",)),
     ]
     blocks: list[Block] = [Heading(f"Status of {case_title(case)}"), Fields(tuple(fields))]

@@ -8,7 +8,7 @@ Everything in the view is ``plain_text``, so nothing a school or a person wrote 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -123,6 +123,15 @@ def steps(form: Form) -> list[list[tuple[Section, list[Field]]]]:
             used += head + len(take)
             fields = fields[len(take) :]
     return [p for p in pages if p]
+
+
+def step_of(form: Form, field_ids: Iterable[str]) -> int:
+    """The first step showing any of these fields (where to send someone back to fix an answer)."""
+    wanted = set(field_ids)
+    for n, page in enumerate(steps(form)):
+        if any(f.id in wanted for _, fields in page for f in fields):
+            return n
+    return 0
 
 
 def modal(view: FormView, *, step: int = 0) -> dict[str, Any]:

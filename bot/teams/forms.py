@@ -28,6 +28,11 @@ def _initial(f: Field, answer: Answer | None) -> dict[str, Any]:
     if answer is None:
         return {}
     if f.type == "number":
+        if isinstance(answer, str):
+            try:
+                answer = float(answer)
+            except ValueError:
+                return {}
         return {} if isinstance(answer, bool) or not isinstance(answer, int | float) else {"value": answer}
     if isinstance(answer, list):
         return {"value": ",".join(answer)}

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core import Core
@@ -21,7 +22,7 @@ from handlers.model import Actor
 from handlers.render import case_title, mention
 from handlers.replies import Fields, Note, Reply, Span, Strong, para, reply
 from storage import audit
-from storage.models import Case, InputRequest, Person
+from storage.models import Case, InputRequest, Person, School
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
@@ -45,12 +46,23 @@ class FormView:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomPost:
+    """The short summary for the case room, posted after the submission is stored (see ``announce``)."""
+
+    platform: str
+    workspace: str
+    room_id: str
+    reply: Reply
+
+
+@dataclass(frozen=True, slots=True)
 class SubmitResult:
     """Either errors by field id (nothing stored), or the confirmation for the person who submitted."""
 
     errors: dict[str, str] = field(default_factory=dict)
     reply: Reply | None = None
     version: int = 0
+    post: RoomPost | None = None  # still to be posted when ``submit_form(..., announce=False)``
 
     @property
     def ok(self) -> bool:
@@ -72,7 +84,7 @@ def _refusal() -> NotAllowed:
     )
 
 
-def _allowed(s: Session, core: Core, actor: Actor, request_id: str, now: datetime) -> _Allowed:
+def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
     """The request, for the person asked (still on the team) or the key worker; else a refusal."""
     if not request_id.isdigit() or len(request_id) > 12:
         raise _refusal()
@@ -81,8 +93,10 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str, now: datetim
     if request is None or person is None:
         raise _refusal()
     case = s.get(Case, request.case_id)
-    school = people.get_or_create_school(s, platform=actor.platform, external_id=actor.workspace, now=now)
-    if case is None or case.school_id != school.id:
+    school = s.scalars(
+        select(School).where(School.platform == actor.platform, School.external_id == actor.workspace)
+    ).one_or_none()
+    if case is None or school is None or case.school_id != school.id:
         raise _refusal()
     asked = person.id == request.requested_of_id and case_repo.active_membership(
         s, case_id=case.id, person_id=person.id
@@ -99,9 +113,8 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str, now: datetim
 
 def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
     """The form to show, filled with the person's draft or else the latest submitted answers."""
-    now = core.clock.now()
     with core.db.transaction() as s:
-        a = _allowed(s, core, actor, request_id, now)
+        a = _allowed(s, core, actor, request_id)
         draft = form_repo.get_draft(s, request_id=a.request.id, person_id=a.person.id)
         latest = form_repo.latest_submission(s, request_id=a.request.id)
         answers = dict(draft.answers) if draft else dict(latest.answers) if latest else {}
@@ -121,7 +134,7 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
     """Keep what was typed so far (valid answers only; nothing is required yet)."""
     now = core.clock.now()
     with core.db.transaction() as s:
-        a = _allowed(s, core, actor, request_id, now)
+        a = _allowed(s, core, actor, request_id)
         if a.case.status != "open":
             raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
         answers = check_answers(a.form, raw, draft=True).answers
@@ -138,11 +151,25 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
     return Reply.text(f"Draft saved: {a.form.title}. Open the form again to carry on.")
 
 
-async def submit_form(core: Core, actor: Actor, request_id: str, raw: Mapping[str, object]) -> SubmitResult:
-    """Check every answer; store a valid set as a new version and tell the case room in short."""
+async def announce(core: Core, post: RoomPost) -> None:
+    """Post the summary to the case room; it is stored either way, so a platform failure is ignored."""
+    with contextlib.suppress(PlatformError):
+        await core.platform(post.platform).post(
+            workspace=post.workspace, room_id=post.room_id, reply=post.reply
+        )
+
+
+async def submit_form(
+    core: Core, actor: Actor, request_id: str, raw: Mapping[str, object], *, announce_now: bool = True
+) -> SubmitResult:
+    """Check every answer; store a valid set as a new version and tell the case room in short.
+
+    An edge that must answer within a deadline (Slack's 3 s ack) passes ``announce_now=False`` and calls
+    ``announce(core, result.post)`` after acknowledging.
+    """
     now = core.clock.now()
     with core.db.transaction() as s:
-        a = _allowed(s, core, actor, request_id, now)
+        a = _allowed(s, core, actor, request_id)
         if a.case.status != "open":
             raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
         checked = check_answers(a.form, raw)
@@ -166,18 +193,20 @@ async def submit_form(core: Core, actor: Actor, request_id: str, raw: Mapping[st
         )
         room = case_repo.get_room(s, case_id=a.case.id)
         version, number = submission.version, a.request.number
+    post = None
     if room is not None and room.external_id and room.state == "ready":
         summary = room_summary(a.form, checked.answers, a.person, number, version, now, core)
-        with contextlib.suppress(PlatformError):  # stored either way; the key worker can read it
-            await core.platform(room.platform).post(
-                workspace=actor.workspace, room_id=room.external_id, reply=summary
-            )
+        post = RoomPost(room.platform, actor.workspace, room.external_id, summary)
+        if announce_now:
+            await announce(core, post)
+            post = None
     again = f" (version {version})" if version > 1 else ""
     return SubmitResult(
         reply=Reply.text(
             "Thank you. ", Strong(a.form.title), f" for {case_title(a.case)} is submitted{again}."
         ),
         version=version,
+        post=post,
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import pairwise
+
+from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.core import Ask
@@ -110,3 +113,12 @@ async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
         lines.insert(0, (f"Version 1, {at0:%d %b %H:%M}: first submitted",))
         blocks += [Heading("Versions"), Bullets(tuple(lines))]
     return reply(*blocks, summary=f"Input {cmd.number}: {title}")
+
+
+def awaited(s: Session, *, case_id: int, today: date) -> str:
+    """`2 awaited (1 overdue)`: the open input requests of a case, for `status`."""
+    waiting = [r for r in form_repo.requests_for_case(s, case_id=case_id) if r.state == "open"]
+    late = sum(1 for r in waiting if r.due < today)
+    if not waiting:
+        return "none awaited"
+    return f"{len(waiting)} awaited" + (f" ({late} overdue)" if late else "")

@@ -147,6 +147,9 @@ def _message(error: ValidationError) -> str:
             present = [k for k in keys if k in error.instance]
             return f"{', '.join(present)} is not allowed for a field of type {error.instance.get('type')!r}"
         return f"{error.instance!r} is a reserved name"
+    if error.validator in ("maxItems", "minItems") and isinstance(error.instance, list):
+        most = "at most" if error.validator == "maxItems" else "at least"
+        return f"has {len(error.instance)} items; it takes {most} {error.validator_value}"
     message = str(error.message)
     return message if len(message) <= 300 else message[:299] + "…"
 

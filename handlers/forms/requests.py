@@ -173,3 +173,19 @@ def _request_reply(
     if not made:
         return Reply(tuple(blocks), summary="Nobody new to ask", refused=True)
     return make_reply(*blocks, summary=f"Requested {form.id} from {len(made)}")
+
+
+def cancel_for_leaver(s: Session, *, case: Case, person_id: int, actor_id: int, now: datetime) -> None:
+    """Someone left the team: their open requests are cancelled (so nothing chases them) and audited."""
+    for request in form_repo.cancel_open_requests(s, case_id=case.id, person_id=person_id):
+        audit.record(
+            s,
+            action="input.cancelled",
+            at=now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=actor_id,
+            person_id=person_id,
+            number=request.number,
+            reason="left the team",
+        )

@@ -125,3 +125,17 @@ def delete_draft(session: Session, *, request_id: int, person_id: int) -> None:
     draft = get_draft(session, request_id=request_id, person_id=person_id)
     if draft is not None:
         session.delete(draft)
+
+
+def cancel_open_requests(session: Session, *, case_id: int, person_id: int) -> list[InputRequest]:
+    """Cancel the person's open requests on this case (they left the team); returns those cancelled."""
+    found = session.scalars(
+        select(InputRequest).where(
+            InputRequest.case_id == case_id,
+            InputRequest.requested_of_id == person_id,
+            InputRequest.state == "open",
+        )
+    ).all()
+    for request in found:
+        request.state = "cancelled"
+    return list(found)

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.console.forms import ask_questions
+from bot.console.repl import run_repl
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
 from handlers.forms import api
 from handlers.forms.library import FormLibrary
+from handlers.replies import Fields
 from storage.models import AuditEvent, FormDraft, FormSubmission, InputRequest
 from tests.handlers.forms.test_library import GOOD
 
@@ -104,6 +106,17 @@ async def test_someone_not_asked_gets_a_polite_refusal_and_nothing_opens(bot: Co
     assert rows(bot, FormSubmission) == []
     await bot.exec("sam", "/tac remove @anna", room=room)
     assert "this form was not sent to you" in await bot.fill_form("anna", rid, EP)
+    assert rows(bot, InputRequest)[0].state == "cancelled"
+    assert "cancelled" in await bot.fill_form("sam", rid, EP)  # nothing left to fill in
+
+
+async def test_withdrawn_consent_cancels_the_requests_of_those_it_removes(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request preparation from team", room=room)
+    await bot.exec("sam", '/tac consent withdrawn by "Jo Taylor" scope all', room=room)
+    states = {r.requested_of_id: r.state for r in rows(bot, InputRequest)}
+    assert sorted(states.values()) == ["cancelled", "open"]  # anna (EP) cancelled; tom (staff) stays
+    assert "input.cancelled" in [a.action for a in rows(bot, AuditEvent)]
 
 
 async def test_submit_stores_a_version_and_posts_a_short_summary(bot: ConsoleBot) -> None:
@@ -117,6 +130,14 @@ async def test_submit_stores_a_version_and_posts_a_short_summary(bot: ConsoleBot
     assert "Strengths and interests: Persistent, kind" in summary.text
     assert "`input 1`" in summary.text
     assert not summary.reply.private
+    values = [
+        span
+        for block in summary.reply.blocks
+        if isinstance(block, Fields)
+        for _, v in block.items
+        for span in v
+    ]
+    assert values and all(isinstance(v, str) for v in values)  # user text: escaped by every renderer
     (request,) = rows(bot, InputRequest)
     assert request.state == "submitted"
     assert [a.action for a in rows(bot, AuditEvent)][-1] == "input.submitted"
@@ -144,6 +165,7 @@ async def test_versions_are_kept_and_the_key_worker_reads_them(bot: ConsoleBot, 
     text = await bot.fill_form("anna", rid, {**EP, "outcomes": "Reads a book aloud every week."})
     assert "(version 2)" in text
     assert [s.version for s in rows(bot, FormSubmission)] == [1, 2]
+    assert "Inputs: 1 awaited" in await bot.exec("tom", "/tac status", room=room)
     listing = await bot.exec("sam", "/tac inputs", room=room)
     assert "*1.* Educational psychology advice · @anna · 15 Sep · 2 versions" in listing
     assert "*2.* Class teacher input · @tom · due 28 Sep" in listing
@@ -218,3 +240,35 @@ async def test_a_school_form_can_be_requested(bot: ConsoleBot, tmp_path: Path) -
     )
     rid = bot.form_requests("tom")[0]
     assert "submitted" in await bot.fill_form("tom", rid, {"book_level": "red"})
+
+
+async def test_the_repl_opens_a_form_and_asks_its_questions(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request pupil-voice from @tom", room=room)
+    (rid,) = bot.form_requests("tom")
+    assert f"(console: :form {rid})" in bot.sent_to(user="tom")[-1].text
+    answers = [
+        "1,4",  # people say I am: kind, a good friend
+        "",  # admire
+        "",  # important choices
+        "Lego",  # important
+        "5",  # how I feel about school
+        "",
+        "",
+        "1",  # a quiet place
+        "",
+        "Read a chapter book",  # goals
+        "Mr Reid, class teacher",  # helped_by
+        "1,5",  # talking, drawing
+        "2026-09-14",  # gathered_on
+    ]
+    stdin = io.StringIO("\n".join([":as dan", f":form {rid}", ":as tom", f":form {rid}", *answers]) + "\n")
+    out = io.StringIO()
+    assert await run_repl(bot.core, bot.platform, stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "this form was not sent to you" in text
+    assert "How I feel about school (required)" in text and "5. 😀 Really good" in text
+    assert "Thank you. *Pupil voice (one-page profile)* for TAC-0001 (Robin) is submitted." in text
+    (sub,) = rows(bot, FormSubmission)
+    assert sub.answers["admire_choices"] == ["kind", "good-friend"] and sub.answers["feel_school"] == 5
+    assert sub.answers["methods"] == ["conversation", "drawing"]

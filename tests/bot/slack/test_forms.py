@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from bot.slack.forms import MAX_BLOCKS, answers_from_state, errors_response, metadata, modal, steps
+from bot.slack.forms import (
+    MAX_BLOCKS,
+    answers_from_state,
+    errors_response,
+    metadata,
+    modal,
+    step_of,
+    steps,
+)
 from handlers.forms.answers import check_answers
 from handlers.forms.library import Field, Form, Section, builtin_library
 from tests.formsamples import sample_answers, view_of
@@ -130,6 +138,7 @@ def test_a_long_form_is_split_into_steps_each_within_a_modal() -> None:
         check_limits(view)
         assert view["submit"]["text"] == ("Submit" if n == len(pages) - 1 else "Next")
         assert json.loads(view["private_metadata"]) == {"request": "42", "step": n}
+    assert step_of(form, ["q3_44"]) == len(pages) - 1 and step_of(form, ["q0_0", "q3_44"]) == 0
 
 
 def test_errors_go_back_per_field() -> None:

@@ -124,6 +124,14 @@ def test_a_broken_form_stops_start_up(
     assert "a form is broken" in err and "reading-recovery.yaml" in err
 
 
+def test_too_many_fields_are_counted_not_dumped(tmp_path: Path) -> None:
+    many = "".join(f"      - {{id: f{i}, label: Field {i}, type: yes_no}}\n" for i in range(31))
+    (tmp_path / "reading-recovery.yaml").write_text(GOOD + many, "utf-8")
+    with pytest.raises(FormDefinitionError) as info:
+        FormLibrary.load(tmp_path)
+    assert str(info.value) == "reading-recovery.yaml: sections[0].fields: has 33 items; it takes at most 30"
+
+
 def test_options_on_a_text_field_are_named_plainly(tmp_path: Path) -> None:
     bad = GOOD.replace(
         "        max_length: 500\n", "        options: [{value: a, label: A}, {value: b, label: B}]\n"
