@@ -9,12 +9,14 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 
+from bot.teams.cards import render_card
 from bot.teams.platform import TeamsPlatform, card_activity
 from bot.teams.refs import acting_user, tenant
 from bot.teams.translate import channel_of, to_command, to_interaction
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.model import Command
+from handlers.replies import Reply
 from storage import audit
 from storage.repo import cases as case_repo
 
@@ -88,6 +90,10 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await turn_context.send_activity(card_activity(await self._reply(turn_context)))
+
+    async def _reply(self, turn_context: TurnContext) -> Reply:
+        """A command typed, or a card's button pressed (Action.Submit or Action.Execute), handled."""
         data = activity_json(turn_context.activity)
         interaction = to_interaction(data)
         if interaction is not None:
@@ -116,13 +122,13 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 reply = await handle(self.core, command)
             finally:
                 acting_user.reset(token)
-        await turn_context.send_activity(card_activity(reply))
+        return reply
 
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
-        """Action.Execute: handled like Action.Submit; the reply arrives as a new card."""
-        await self.on_message_activity(turn_context)
+        """Action.Execute (Universal Actions): handled like Action.Submit; the reply replaces the card."""
+        reply = await self._reply(turn_context)
         return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.activity.message", value="Done"
+            status_code=200, type="application/vnd.microsoft.card.adaptive", value=render_card(reply)
         )
