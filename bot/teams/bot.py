@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -96,33 +97,18 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         """A command typed, or a card's button pressed (Action.Submit or Action.Execute), handled."""
         data = activity_json(turn_context.activity)
         interaction = to_interaction(data)
-        if interaction is not None:
-            room = self._room(interaction.room_id)
-            interaction = type(interaction)(
-                actor=interaction.actor,
-                action=interaction.action,
-                value=interaction.value,
-                room_id=room,
-                inputs=interaction.inputs,
-            )
-            reply = await handle_interaction(self.core, interaction)
-        else:
+        token = acting_user.set(str(data.get("from", {}).get("id") or "") or None)
+        try:
+            if interaction is not None:
+                interaction = replace(interaction, room_id=self._room(interaction.room_id))
+                return await handle_interaction(self.core, interaction)
             command = to_command(data)
             if not command.text and not command.names:
-                command = Command(actor=command.actor, text="help", room_id=command.room_id)
+                command = replace(command, text="help")
             await self._learn_mentioned(turn_context, command)
-            command = Command(
-                actor=command.actor,
-                text=command.text,
-                room_id=self._room(command.room_id),
-                names=command.names,
-            )
-            token = acting_user.set(command.actor.user_id)
-            try:
-                reply = await handle(self.core, command)
-            finally:
-                acting_user.reset(token)
-        return reply
+            return await handle(self.core, replace(command, room_id=self._room(command.room_id)))
+        finally:
+            acting_user.reset(token)
 
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
