@@ -54,7 +54,7 @@ def build_platforms(
 
         platforms["slack"] = slack_platform(settings)
     if db is not None:
-        from bot.teams.setup import build_teams_platform
+        from bot.teams.factory import build_teams_platform
 
         platforms["teams"] = build_teams_platform(settings, db=db, clock=clock)
     return platforms

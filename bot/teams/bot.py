@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 
+from bot.teams.cards import render_card
 from bot.teams.platform import TeamsPlatform, card_activity
 from bot.teams.refs import acting_user, tenant
 from bot.teams.translate import channel_of, to_command, to_interaction
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.model import Command
+from handlers.replies import Reply
 from storage import audit
 from storage.repo import cases as case_repo
 
@@ -88,41 +91,30 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await turn_context.send_activity(card_activity(await self._reply(turn_context)))
+
+    async def _reply(self, turn_context: TurnContext) -> Reply:
+        """A command typed, or a card's button pressed (Action.Submit or Action.Execute), handled."""
         data = activity_json(turn_context.activity)
         interaction = to_interaction(data)
-        if interaction is not None:
-            room = self._room(interaction.room_id)
-            interaction = type(interaction)(
-                actor=interaction.actor,
-                action=interaction.action,
-                value=interaction.value,
-                room_id=room,
-                inputs=interaction.inputs,
-            )
-            reply = await handle_interaction(self.core, interaction)
-        else:
+        token = acting_user.set(str(data.get("from", {}).get("id") or "") or None)
+        try:
+            if interaction is not None:
+                interaction = replace(interaction, room_id=self._room(interaction.room_id))
+                return await handle_interaction(self.core, interaction)
             command = to_command(data)
             if not command.text and not command.names:
-                command = Command(actor=command.actor, text="help", room_id=command.room_id)
+                command = replace(command, text="help")
             await self._learn_mentioned(turn_context, command)
-            command = Command(
-                actor=command.actor,
-                text=command.text,
-                room_id=self._room(command.room_id),
-                names=command.names,
-            )
-            token = acting_user.set(command.actor.user_id)
-            try:
-                reply = await handle(self.core, command)
-            finally:
-                acting_user.reset(token)
-        await turn_context.send_activity(card_activity(reply))
+            return await handle(self.core, replace(command, room_id=self._room(command.room_id)))
+        finally:
+            acting_user.reset(token)
 
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
-        """Action.Execute: handled like Action.Submit; the reply arrives as a new card."""
-        await self.on_message_activity(turn_context)
+        """Action.Execute (Universal Actions): handled like Action.Submit; the reply replaces the card."""
+        reply = await self._reply(turn_context)
         return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.activity.message", value="Done"
+            status_code=200, type="application/vnd.microsoft.card.adaptive", value=render_card(reply)
         )

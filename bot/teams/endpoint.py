@@ -59,7 +59,9 @@ def messages_handler(adapter: CloudAdapter, bot: TacTeamsBot) -> Handler:
             return web.Response(status=401)
         response = await adapter.process_activity(result, activity, bot.on_turn)
         if response is not None:
-            return web.json_response(data=serializer_helper(response.body), status=response.status)
+            body = response.body  # ActivityHandler already serialised it to plain JSON; a Model if not
+            plain = body is None or isinstance(body, dict | list | str | int | float | bool)
+            return web.json_response(data=body if plain else serializer_helper(body), status=response.status)
         return web.Response(status=201)
 
     return messages

@@ -18,14 +18,20 @@ GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 USERS_BIND = "https://graph.microsoft.com/v1.0/users('{}')"
 
 
-def msal_token_provider(*, authority: str, tenant_id: str, client_id: str, secret: str) -> TokenProvider:
-    """Client-credentials tokens from Microsoft Entra via MSAL (cached by MSAL; run off the event loop)."""
+def msal_token_provider(
+    *, authority: str, tenant_id: str, client_id: str, secret: str, http_client: Any = None
+) -> TokenProvider:
+    """Client-credentials tokens from Microsoft Entra via MSAL (cached by MSAL; run off the event loop).
+
+    ``http_client`` (a ``requests.Session``-like object) is MSAL's own hook; tests route it locally."""
     import msal
 
     app = msal.ConfidentialClientApplication(
         client_id=client_id,
         client_credential=secret,
         authority=authority.rstrip("/") + "/" + tenant_id,
+        http_client=http_client,
+        instance_discovery=False,
     )
 
     def acquire() -> str:

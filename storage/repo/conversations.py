@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import ConversationRef
@@ -30,22 +31,29 @@ def save_ref(
     name: str = "",
     directory_id: str | None = None,
 ) -> ConversationRef:
-    """Insert or update; empty values never overwrite what is already known."""
+    """Insert or update; empty values never overwrite what is already known.
+
+    Two service instances meeting the same person at once both try to insert: the loser updates."""
     row = get_ref(session, platform=platform, kind=kind, key=key)
     if row is None:
-        row = ConversationRef(
-            platform=platform,
-            workspace=workspace,
-            kind=kind,
-            key=key,
-            reference=reference,
-            name=name,
-            directory_id=directory_id,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-        return row
+        try:
+            with session.begin_nested():
+                row = ConversationRef(
+                    platform=platform,
+                    workspace=workspace,
+                    kind=kind,
+                    key=key,
+                    reference=reference,
+                    name=name,
+                    directory_id=directory_id,
+                    updated_at=now,
+                )
+                session.add(row)
+            return row
+        except IntegrityError:
+            row = get_ref(session, platform=platform, kind=kind, key=key)
+            if row is None:
+                raise
     row.workspace = workspace or row.workspace
     row.reference = reference or row.reference
     row.name = name or row.name

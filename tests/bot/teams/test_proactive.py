@@ -9,8 +9,9 @@ from handlers import dispatch
 from handlers.core import Ask
 from handlers.model import Interaction
 from handlers.replies import Button, Buttons, Prompt, Reply, para, reply
+from tests.bot.teams.cardcheck import assert_valid_card
 from tests.bot.teams.conftest import TeamsHarness
-from tests.bot.teams.fakes import PEOPLE
+from tests.bot.teams.fakes import PEOPLE, card_text
 from tests.bot.teams.fixtures import TENANT
 
 pytestmark = pytest.mark.asyncio
@@ -86,3 +87,22 @@ async def test_installing_the_bot_in_a_team_remembers_the_channel_and_tenant(tea
     assert room is not None and service is not None and service.service_url == teams.connector.url
     await teams.platform.post(workspace=TENANT, room_id="19:5c4001general@thread.tacv2", reply=CHASER)
     assert "due tomorrow" in teams.connector.last_text("19:5c4001general@thread.tacv2")
+
+
+async def test_an_action_execute_invoke_is_answered_and_handled(
+    teams: TeamsHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.bot.teams.fixtures import recorded
+
+    async def chaser(ask: Ask, interaction: Interaction) -> Reply:
+        return Reply.text(f"Marked action {interaction.value} done.")
+
+    monkeypatch.setitem(dispatch.INTERACTIONS, "chaser", chaser)
+    activity = recorded("card_execute_invoke")
+    activity["serviceUrl"] = teams.connector.url
+    response = await teams.client.post("/api/messages", json=activity)
+    assert response.status == 200
+    body = await response.json()
+    assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert_valid_card(body["value"])
+    assert "Marked action 7 done." in card_text({"attachments": [{"content": body["value"]}]})
