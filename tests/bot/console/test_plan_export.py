@@ -63,7 +63,8 @@ async def test_export_posts_word_and_pdf_that_read_back(bot: ConsoleBot, tmp_pat
     assert "Joint agency plan: TAC-0001 (Robin)" in text
     assert "Robin reads 3 short books aloud by July 2027" in cells and "Robin’s reading log" in cells
     assert "Language screen" in cells and "Priya Shah" in cells and "NHS SALT" in cells and "£40" in cells
-    assert "Speech and language therapist" in cells and "Jo Taylor" in cells  # team; consent
+    assert "Speech and language therapist" in cells  # the team
+    assert "parent" in cells and "Jo Taylor" not in cells  # consent: relationship and scope, no names
     assert "Robin Taylor" not in text + cells  # only the alias, never a name the room does not hold
 
     pdf = pdf_text(uploads[1].files[0][1])
