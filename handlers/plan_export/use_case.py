@@ -23,6 +23,8 @@ async def export_plan(ask: Ask, cmd: c.PlanExport) -> Reply:
         access.require_key_worker(acc, "export the plan")
         case = acc.case
         room = case_repo.get_room(s, case_id=case.id)
+        if room is not None and room.state == "archived":
+            raise TacBotError(f"{case.reference} is closed and its room archived; there is nowhere to post.")
         if room is None or not room.external_id or room.state != "ready":
             raise TacBotError(
                 f"The room of {case.reference} is not ready, so there is nowhere to post the plan.",

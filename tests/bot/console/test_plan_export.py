@@ -89,3 +89,12 @@ async def test_only_the_key_worker_can_export(bot: ConsoleBot) -> None:
     assert "Only the key worker" in await bot.exec("tom", "/tac plan export", room=room)
     assert "can't find" in await bot.exec("dan", "/tac plan export case TAC-0001")
     assert not [d for d in bot.sent_to(room=room) if d.files]
+
+
+async def test_help_and_a_closed_case(bot: ConsoleBot) -> None:
+    room = await planned(bot)
+    assert "outcome measure <n>" in await bot.exec("tom", "/tac help outcome")
+    assert "often <how often>" in await bot.exec("tom", "/tac help action")
+    assert "review poll" in await bot.exec("tom", "/tac help review")
+    await bot.exec("sam", "/tac close", room=room)
+    assert "room archived" in await bot.exec("sam", "/tac plan export case TAC-0001")
