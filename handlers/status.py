@@ -9,10 +9,12 @@ from handlers.forms.inputs import awaited
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention, plural
 from handlers.replies import Block, Fields, Heading, Note, Reply, Span, reply
+from handlers.reviews.common import review_line
 from handlers.roles import SCHOOL_STAFF
 from storage.repo import cases as case_repo
 from storage.repo import people
 from storage.repo import plan as plan_repo
+from storage.repo import reviews as review_repo
 
 
 def stage(*, status: str, consent: frozenset[str], outside: int, outcomes: int, actions: int) -> str:
@@ -38,6 +40,7 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         actions = plan_repo.actions(s, case_id=case.id)
         room = case_repo.get_room(s, case_id=case.id)
         inputs = awaited(s, case_id=case.id, today=ask.today)
+        next_review = review_repo.current_review(s, case_id=case.id)
         owners = people.people_by_id(s, ids={a.owner_id for a in actions} | {case.key_worker_id})
     overdue = [a for a in actions if a.status == "open" and a.due < ask.today]
     outside = sum(1 for m in members if m.role not in SCHOOL_STAFF)
@@ -61,6 +64,7 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         ("Plan", (f"{plural(len(outcomes), 'outcome')}, {plural(len(actions), 'action')}",)),
         ("Inputs", (inputs,)),
         ("Overdue actions", (", ".join(f"{a.number} ({a.due:%d %b})" for a in overdue) or "none",)),
+        ("Next review", (review_line(next_review, ask.core.tz),)),
     ]
     blocks: list[Block] = [Heading(f"Status of {case_title(case)}"), Fields(tuple(fields))]
     if room is not None and room.state in ("pending", "failed"):

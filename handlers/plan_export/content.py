@@ -68,7 +68,7 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
                 )
                 for a in plan.actions
             ),
-            (1, 1, 5, 3, 3, 2, 2, 2, 2, 2),
+            (1, 2, 5, 3, 3, 2, 2, 2, 2, 2),
         )
         if plan.actions
         else None,
@@ -106,12 +106,12 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
         "Consent",
         (f"Consent in force covers: {plan.consent_in_force}.",),
         Table(
-            ("Date", "Consent", "By", "Relationship", "Scope"),
+            ("Date", "Consent", "Given by (relationship)", "Scope"),
             tuple(
-                (_day(c.on), "given" if c.given else "withdrawn", c.by_name, c.relationship, c.scope)
+                (_day(c.on), "given" if c.given else "withdrawn", c.relationship, c.scope)
                 for c in plan.consents
             ),
-            (2, 2, 3, 2, 2),
+            (2, 2, 3, 2),
         )
         if plan.consents
         else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from handlers import access, plan_data
 from handlers.core import Ask
 from handlers.errors import PlatformError, TacBotError
@@ -21,6 +23,8 @@ async def export_plan(ask: Ask, cmd: c.PlanExport) -> Reply:
         access.require_key_worker(acc, "export the plan")
         case = acc.case
         room = case_repo.get_room(s, case_id=case.id)
+        if room is not None and room.state == "archived":
+            raise TacBotError(f"{case.reference} is closed and its room archived; there is nowhere to post.")
         if room is None or not room.external_id or room.state != "ready":
             raise TacBotError(
                 f"The room of {case.reference} is not ready, so there is nowhere to post the plan.",
@@ -40,10 +44,10 @@ async def export_plan(ask: Ask, cmd: c.PlanExport) -> Reply:
             why="the plan posted to its case room as Word and PDF",
         )
     doc = build(plan, produced=ask.today)
-    files = (
-        (f"{stem}.docx", render_docx(doc), "Word"),
-        (f"{stem}.pdf", render_pdf(doc, font_dir=unicode_font()), "PDF"),
-    )
+    # Rendering takes up to a second for a large plan: off the event loop, so other chats carry on.
+    docx = await asyncio.to_thread(render_docx, doc)
+    pdf = await asyncio.to_thread(render_pdf, doc, font_dir=unicode_font())
+    files = ((f"{stem}.docx", docx, "Word"), (f"{stem}.pdf", pdf, "PDF"))
     for filename, content, kind in files:
         try:
             await ask.platform.upload_file(

@@ -42,6 +42,15 @@ def member_ids(session: Session, *, case_id: int) -> tuple[str, ...]:
     return tuple(persons[m.person_id].external_id for m in members)
 
 
+def review_line(review: Review | None, tz: ZoneInfo) -> str:
+    """The next review in a few words, for `status`."""
+    if review is None:
+        return "none fixed"
+    if review.starts_at is None:
+        return "date poll open"
+    return when(review.starts_at, tz, review.place)
+
+
 @dataclass(frozen=True, slots=True)
 class Invitation:
     """Everything needed to tell the team about a meeting once the transaction is over."""

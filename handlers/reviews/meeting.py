@@ -19,7 +19,7 @@ from handlers.reviews.common import (
     to_utc,
     when,
 )
-from handlers.reviews.poll_view import tally_blocks
+from handlers.reviews.poll_view import poll_message, tally_blocks
 from storage import audit
 from storage.repo import reviews as review_repo
 
@@ -142,6 +142,8 @@ async def review_show(ask: Ask, cmd: c.ReviewShow) -> Reply:
             blocks.append(para(Strong("Next review"), ": ", when(review.starts_at, tz, review.place)))
         else:
             blocks += tally_blocks(s, case=case, review=review, tz=tz, names=acc.is_key_worker)
+            slots = list(review_repo.slots(s, review_id=review.id))
+            blocks += poll_message(case.reference, review, slots, tz).blocks[1:]  # answer here too
         if held:
             last = held[-1]
             blocks.append(

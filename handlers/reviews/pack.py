@@ -7,7 +7,6 @@ before otherwise. ``pack_due_at`` gives the instant; the reminders queue calls `
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -80,14 +79,15 @@ async def post_pack(core: Core, review_id: int) -> bool:
         )
         platform, workspace, room_id = core.platform(school.platform), school.external_id, room.external_id
     message = Reply(blocks=tuple(blocks[:50]), summary=f"Review pack for {plan.reference}", private=False)
-    with contextlib.suppress(PlatformError):
+    try:
         await platform.post(workspace=workspace, room_id=room_id, reply=message)
-        return True
-    with core.db.transaction() as s:  # not delivered: let the next tick try again
-        again = review_repo.get_review(s, review_id=review_id)
-        if again is not None:
-            again.pack_posted_at = None
-    return False
+    except PlatformError:
+        with core.db.transaction() as s:  # not delivered: the next tick tries again
+            again = review_repo.get_review(s, review_id=review_id)
+            if again is not None:
+                again.pack_posted_at = None
+        return False
+    return True
 
 
 async def post_due_packs(core: Core) -> list[int]:

@@ -198,9 +198,8 @@ async def chase_poll(core: Core, review_id: int) -> int:
         )
         ids = tuple(persons[p].external_id for p in waiting)
         platform, workspace = core.platform(school.platform), school.external_id
-    chaser = reply(
-        *(message.blocks[:1]),
-        *message.blocks[1:],
+    chaser = Reply(
+        blocks=message.blocks,
         summary=f"Reminder: the {case.reference} date poll is waiting for your answer",
         private=False,
     )

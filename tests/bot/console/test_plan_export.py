@@ -63,7 +63,8 @@ async def test_export_posts_word_and_pdf_that_read_back(bot: ConsoleBot, tmp_pat
     assert "Joint agency plan: TAC-0001 (Robin)" in text
     assert "Robin reads 3 short books aloud by July 2027" in cells and "Robin’s reading log" in cells
     assert "Language screen" in cells and "Priya Shah" in cells and "NHS SALT" in cells and "£40" in cells
-    assert "Speech and language therapist" in cells and "Jo Taylor" in cells  # team; consent
+    assert "Speech and language therapist" in cells  # the team
+    assert "parent" in cells and "Jo Taylor" not in cells  # consent: relationship and scope, no names
     assert "Robin Taylor" not in text + cells  # only the alias, never a name the room does not hold
 
     pdf = pdf_text(uploads[1].files[0][1])
@@ -88,3 +89,12 @@ async def test_only_the_key_worker_can_export(bot: ConsoleBot) -> None:
     assert "Only the key worker" in await bot.exec("tom", "/tac plan export", room=room)
     assert "can't find" in await bot.exec("dan", "/tac plan export case TAC-0001")
     assert not [d for d in bot.sent_to(room=room) if d.files]
+
+
+async def test_help_and_a_closed_case(bot: ConsoleBot) -> None:
+    room = await planned(bot)
+    assert "outcome measure <n>" in await bot.exec("tom", "/tac help outcome")
+    assert "often <how often>" in await bot.exec("tom", "/tac help action")
+    assert "review poll" in await bot.exec("tom", "/tac help review")
+    await bot.exec("sam", "/tac close", room=room)
+    assert "room archived" in await bot.exec("sam", "/tac plan export case TAC-0001")

@@ -64,6 +64,9 @@ async def test_invitations_follow_the_meeting_across_the_clock_change(bot: Conso
     assert moved["location"] == "Meeting room 2"
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/London"
     assert "already fixed" in await bot.exec("sam", "/tac review on 27/10/2026 at 14:30", room=room)
+    assert "Next review: Tue 27 Oct 2026 at 14:30, Meeting room 2" in await bot.exec(
+        "tom", "/tac status", room=room
+    )
 
     assert "Cancelled" in await bot.exec("sam", "/tac review cancel", room=room)
     cancelled = invitations(bot, "tom")[-1]
@@ -89,7 +92,8 @@ async def test_a_poll_with_late_and_changed_answers(bot: ConsoleBot, clock: Manu
 
     tally = await bot.exec("sam", "/tac review poll", room=room)
     assert "1 of 3 answered" in tally and "can't: @tom" in tally and "Not answered yet: @sam, @anna" in tally
-    assert "@tom" not in await bot.exec("anna", "/tac review", room=room)  # members see counts only
+    seen = await bot.exec("anna", "/tac review", room=room)
+    assert "@tom" not in seen and "[Can]  [Can't]  [Maybe]" in seen  # counts only; and buttons to answer
 
     clock.advance(timedelta(days=3))
     assert await chase_poll(bot.core, int(review_id)) == 2
