@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     """The platform edges and the clock that this configuration turns on."""
     plugins: list[Plugin] = []
+    if scheduler:
+        from bot.clock import clock_plugin
+
+        plugins.append(clock_plugin(settings))
     if not settings.slack_enabled:
         log.info("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.")
     return plugins
