@@ -23,6 +23,8 @@ def clock_plugin(settings: Settings) -> Plugin:
             core = app[CORE]
             # The first pass runs at once: what was missed while we were down goes out now, once.
             sched = make_scheduler(core, tz=settings.tz, first_run=datetime.now(settings.tz))
+            # APScheduler logs every run at INFO: every 30 s is noise; our tick logs what it sent.
+            logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
             sched.start()
             log.info(
                 "Reminder clock started (%s, every 30 s; weekly digest Monday 08:00).", settings.timezone
