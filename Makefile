@@ -31,6 +31,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: $(STAMP)  ## reminders benchmark: 10,000 due reminders, batched run-due vs one at a time
+	$(BIN)/python benchmarks/reminders.py
+
 install: $(STAMP)
 
 $(STAMP): pyproject.toml

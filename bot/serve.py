@@ -18,6 +18,10 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     from bot.teams.endpoint import teams_plugin
 
     plugins: list[Plugin] = [teams_plugin(settings)]  # TeamsConfigError: production with no app id
+    if scheduler:
+        from bot.clock import clock_plugin
+
+        plugins.append(clock_plugin(settings))
     if settings.slack_enabled:
         from bot.slack.plugin import slack_plugin
 

@@ -25,7 +25,6 @@ from scheduler import messages
 from storage import audit
 from storage.models import Action, Case, Person
 from storage.repo import cases as case_repo
-from storage.repo import people
 
 Answer = Callable[[Ask, Interaction, int], Awaitable[Reply]]
 ANSWERS: dict[str, Answer] = {}
@@ -106,13 +105,10 @@ async def answer_action(ask: Ask, interaction: Interaction, action_id: int) -> R
             chasing.stop_action(s, ask, action=action)
             audit.record(s, action="action.blocked", at=ask.now, reason=reason, **base)
             keyworker = s.get(Person, case.key_worker_id)
-            school = people.get_or_create_school(
-                s, platform=ask.command.actor.platform, external_id=ask.workspace, now=ask.now
-            )
             if keyworker is not None and keyworker.id != who.id:
                 notice = Notice(
                     ask.platform,
-                    school.external_id,
+                    ask.workspace,
                     keyworker.external_id,
                     messages.blocked(case=case, label=label, who=who, reason=reason),
                 )

@@ -16,7 +16,10 @@ def calendar_for(session: Session, ask: Ask, *, school_id: int) -> SchoolCalenda
 
 
 def plan_action(session: Session, ask: Ask, *, case: Case, action: Action) -> None:
-    """(Re)plan an open action's chasers to its owner from its current due date."""
+    """(Re)plan an open action's chasers to its owner from its current due date (a done one: none)."""
+    if action.status != "open":
+        stop_action(session, ask, action=action)
+        return
     queue.reschedule(
         session,
         cal=calendar_for(session, ask, school_id=case.school_id),

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.app import add_sencos, build_core, open_database
 from bot.console.platform import ConsolePlatform, Delivery
+from bot.console.render import render
 from bot.console.school import BY_HANDLE, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
@@ -70,6 +71,28 @@ async def _anna_answers(bot: ConsoleBot, clock: ManualClock) -> None:
         print_to(Delivery(room=None, user="anna", reply=Reply.text(text)))
 
 
+async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
+    """One pass of "send what is due" at the demo clock's time, as the clock in `serve` does every 30 s."""
+    from scheduler.delivery import run_due
+
+    await run_due(bot.core, now=clock.now())
+
+
+async def tom_presses_done(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Tom answers the chaser in his DMs with its Done button."""
+    from handlers.replies import Buttons
+
+    chaser = next(d for d in reversed(bot.sent_to(user="tom")) if "Reminder:" in d.text)
+    done = next(
+        b
+        for block in chaser.reply.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+        if b.label == "Done"
+    )
+    await bot.press("tom", done.action, done.value)
+
+
 SCRIPT: list[Step] = [
     Say("sam", "/tac open Robin year 4 route sen-support"),
     Say("sam", '/tac consent given by "Jo Taylor" relationship parent scope all', room="tac-0001"),
@@ -96,9 +119,12 @@ SCRIPT: list[Step] = [
         '/tac action add "Reading assessment" owner @anna due in 4 weeks cost "£120" outcome 1',
         room="tac-0001",
     ),
-    Wait(timedelta(days=16), "two weeks pass"),
+    Wait(timedelta(days=14), "two weeks pass: the action is due today"),
+    Run("The reminder clock ticks: chasers due now go out (working hours, school day)", reminder_clock_ticks),
+    Wait(timedelta(days=2), "two more days pass"),
     Say("tom", "/tac status", room="tac-0001"),
-    Say("tom", "/tac action done 1", room="tac-0001"),
+    Run("The reminder clock ticks: the action is a school day overdue", reminder_clock_ticks),
+    Run("@tom presses [Done] on the chaser", tom_presses_done),
     Say("sam", "/tac plan", room="tac-0001"),
     Say("sam", "/tac plan export", room="tac-0001"),
     Say("sam", "/tac review poll 20/10 14:30, 22/10 09:00", room="tac-0001"),
@@ -174,7 +200,10 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
                     out.write(f"\n--- {step.why}: now {_when(clock, settings)} ---\n")
                 elif isinstance(step, Run):
                     out.write(f"\n* {step.label}\n")
+                    seen = len(bot.replies)
                     await step.action(bot, clock)
+                    for who, answer in bot.replies[seen:]:
+                        out.write(f"    (reply, only to @{who}):\n{_indent(render(answer), 8)}\n")
                 else:
                     where = f"#{step.room}" if step.room else "DM"
                     out.write(f"\n{BY_HANDLE[step.who].name} (@{step.who}, {where}): {step.text}\n")

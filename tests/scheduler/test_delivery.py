@@ -75,3 +75,48 @@ async def test_nothing_is_claimed_outside_working_time(db: Database) -> None:
 
 async def _never(seconds: float) -> None:
     raise AssertionError("no waiting expected")
+
+
+async def test_a_school_holiday_holds_reminders_to_the_first_day_back(db: Database) -> None:
+    from scheduler.calendar import add_holiday
+
+    seed_due(db, cases=1, per_case=2, now=NOW)
+    with db.transaction() as s:
+        add_holiday(
+            s,
+            first_day=NOW.date(),
+            last_day=NOW.date() + timedelta(days=4),
+            name="INSET",
+            school_id=None,
+            now=NOW,
+        )
+    platform = ListPlatform()
+    core = fake_core(db, platform)
+    stats = await run_due(core, now=NOW)
+    assert stats.held == 2 and platform.sent == []
+    with db.transaction() as s:
+        assert {r.due_at for r in s.scalars(select(Reminder))} == {datetime(2026, 9, 21, 7, 0, tzinfo=UTC)}
+    assert (await run_due(core, now=datetime(2026, 9, 21, 7, 0, tzinfo=UTC))).sent == 2
+
+
+async def test_a_refused_message_is_retried_later_and_given_up_after_5_tries(db: Database) -> None:
+    seed_due(db, cases=1, per_case=1, now=NOW)
+
+    class Refusing(ListPlatform):
+        async def direct_message(self, *, workspace: str, user_id: str, reply: object) -> None:
+            from handlers.errors import PlatformError
+
+            self.calls += 1
+            raise PlatformError("Slack said: user_not_found")
+
+    platform = Refusing()
+    core = fake_core(db, platform)
+    now = NOW
+    for attempt in range(1, 6):
+        stats = await run_due(core, now=now)
+        assert stats.failed == 1 and platform.calls == attempt
+        now += timedelta(minutes=10 * attempt)
+    with db.transaction() as s:
+        [row] = s.scalars(select(Reminder))
+    assert row.state == "failed" and row.attempts == 5
+    assert (await run_due(core, now=now + timedelta(hours=1))).claimed == 0
