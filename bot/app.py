@@ -7,6 +7,7 @@ import logging
 from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.core import Core
+from handlers.forms.library import FormLibrary
 from handlers.platform import ChatPlatform
 from storage import migrate
 from storage.engine import Database
@@ -36,15 +37,26 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
     return added
 
 
-def build_platforms(settings: Settings) -> dict[str, ChatPlatform]:
-    """Every chat platform this configuration turns on: the console always, Slack with its two variables."""
-    from bot.console.platform import ConsolePlatform
+def build_platforms(
+    settings: Settings, *, db: Database | None = None, clock: Clock | None = None
+) -> dict[str, ChatPlatform]:
+    """The console (printing what it is sent), plus every platform these settings turn on: Slack with
+    its two variables; Teams, which needs the database for its conversation references, when ``db``
+    is given."""
+    import sys
 
-    platforms: dict[str, ChatPlatform] = {"console": ConsolePlatform()}
+    from bot.console.platform import ConsolePlatform
+    from bot.console.repl import show_delivery
+
+    platforms: dict[str, ChatPlatform] = {"console": ConsolePlatform(on_delivery=show_delivery(sys.stdout))}
     if settings.slack_enabled:
         from bot.slack.plugin import slack_platform
 
         platforms["slack"] = slack_platform(settings)
+    if db is not None:
+        from bot.teams.factory import build_teams_platform
+
+        platforms["teams"] = build_teams_platform(settings, db=db, clock=clock)
     return platforms
 
 
@@ -55,11 +67,17 @@ def build_core(
     clock: Clock | None = None,
     platforms: dict[str, ChatPlatform] | None = None,
 ) -> Core:
-    """Everything the handlers need. Tests pass their own database, clock and platforms."""
-    if platforms is None:
-        platforms = build_platforms(settings)
+    """Everything the handlers need. Tests pass their own database, clock and platforms.
+
+    The forms are loaded first: a broken form raises ``FormDefinitionError`` before anything starts.
+    """
+    forms = FormLibrary.load(settings.forms_dir or None)
     clock = clock or SystemClock()
     db = db or open_database(settings)
     if settings.senco_ids:
         add_sencos(db, settings.senco_ids, clock=clock, added_by="TACBOT_SENCOS")
-    return Core(db=db, clock=clock, tz=settings.tz, platforms=dict(platforms or {}))
+    if platforms is None:
+        platforms = build_platforms(settings, db=db, clock=clock)
+    return Core(
+        db=db, clock=clock, tz=settings.tz, platforms=dict(platforms), hours=settings.hours, forms=forms
+    )

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, parse_person_id
 
@@ -26,6 +27,32 @@ def _parser() -> argparse.ArgumentParser:
     senco_sub = senco.add_subparsers(dest="senco_command", required=True, metavar="<senco command>")
     add = senco_sub.add_parser("add", help="name a SENCO, e.g. slack:U0123ABC")
     add.add_argument("person", help="<platform>:<user id>")
+    cal = sub.add_parser("calendar", help="the school calendar: holiday ranges when no reminder goes out")
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="<calendar command>")
+    hol = cal_sub.add_parser("holiday", help="school holiday ranges")
+    hol_sub = hol.add_subparsers(dest="holiday_command", required=True, metavar="<holiday command>")
+    hol_add = hol_sub.add_parser("add", help="add a holiday range, e.g. 2026-10-26 2026-10-30 Half term")
+    hol_add.add_argument("first", help="first day (2026-10-26 or 26/10/2026)")
+    hol_add.add_argument("last", help="last day, inclusive")
+    hol_add.add_argument("name", nargs="*", help="a name, e.g. Half term")
+    hol_add.add_argument("--school", help="only for this school, <platform>:<workspace id> (default: all)")
+    cal_sub.add_parser("holidays", help="list the school holiday ranges")
+    rem = sub.add_parser("reminders", help="reminder commands")
+    rem_sub = rem.add_subparsers(dest="reminders_command", required=True, metavar="<reminders command>")
+    run_due = rem_sub.add_parser("run-due", help="send every reminder due at that instant, once, and exit")
+    run_due.add_argument("--now", help="the instant, ISO 8601 (local time of TACBOT_TIMEZONE if no offset)")
+    teams = sub.add_parser("teams", help="Microsoft Teams commands")
+    teams_sub = teams.add_subparsers(dest="teams_command", required=True, metavar="<teams command>")
+    package = teams_sub.add_parser(
+        "package", help="build the Teams app package (manifest and icons) to upload"
+    )
+    package.add_argument(
+        "--out", default="tacbot-teams.zip", help="the zip to write (default: tacbot-teams.zip)"
+    )
+    package.add_argument("--app-id", help="the bot's Microsoft app id (default: MICROSOFT_APP_ID)")
+    package.add_argument(
+        "--domain", help="the host name TAC Bot is served from (the manifest's validDomains)"
+    )
     slack = sub.add_parser("slack", help="Slack set-up")
     slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="<slack command>")
     manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest for your public address")
@@ -35,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco", "slack")
+    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders", "teams", "slack")
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -46,6 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic's validation error, shown without a traceback
         print(f"tacbot: bad configuration: {exc}", file=sys.stderr)
         return 2
+    from handlers.forms.library import FormDefinitionError
+
+    try:
+        return _run(args, settings)
+    except FormDefinitionError as exc:
+        print(f"tacbot: a form is broken, so TAC Bot will not start: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         from bot.console.demo import run_demo
 
@@ -60,6 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "senco":
         return _senco_add(settings, args.person)
+    if args.command == "calendar":
+        from bot.cli_reminders import calendar_command
+
+        return calendar_command(settings, args)
+    if args.command == "reminders":
+        from bot.cli_reminders import run_due_command
+
+        return run_due_command(settings, args.now)
+    if args.command == "teams":
+        from bot.teams.cli import package
+
+        return package(settings, out=args.out, app_id=args.app_id, domain=args.domain)
     if args.command == "console":
         return _console(settings, args.as_handle)
     if args.command == "slack":
@@ -103,7 +152,7 @@ def _console(settings: Settings, as_handle: str) -> int:
             file=sys.stderr,
         )
         return 2
-    platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout))
+    platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout), export_dir=Path.cwd() / "tacbot-files")
     core = build_core(settings, platforms={"console": platform})
     add_sencos(core.db, [("console", SENCO)], clock=SystemClock(), added_by="console")
     try:

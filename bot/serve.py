@@ -15,7 +15,13 @@ log = logging.getLogger(__name__)
 
 def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     """The platform edges and the clock that this configuration turns on."""
-    plugins: list[Plugin] = []
+    from bot.teams.endpoint import teams_plugin
+
+    plugins: list[Plugin] = [teams_plugin(settings)]  # TeamsConfigError: production with no app id
+    if scheduler:
+        from bot.clock import clock_plugin
+
+        plugins.append(clock_plugin(settings))
     if settings.slack_enabled:
         from bot.slack.plugin import slack_plugin
 
@@ -26,8 +32,15 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
 
 
 def serve(settings: Settings, *, scheduler: bool = True) -> int:
+    from bot.teams.config import TeamsConfigError
+
+    try:
+        plugins = plugins_for(settings, scheduler=scheduler)
+    except TeamsConfigError as exc:
+        log.error("%s", exc)
+        return 2
     core = build_core(settings)
-    app = make_app(core, plugins=plugins_for(settings, scheduler=scheduler))
+    app = make_app(core, plugins=plugins)
     log.info("TAC Bot listening on %s:%s", settings.host, settings.port)
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduler.calendar import parse_hours
 
 
 class Settings(BaseSettings):
@@ -18,6 +21,8 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="HOST")
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
+    working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
+    forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
@@ -29,12 +34,32 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(default=None, alias="MICROSOFT_APP_TENANT_ID")
     microsoft_app_type: str | None = Field(default=None, alias="MICROSOFT_APP_TYPE")
     graph_api_url: str = Field(default="https://graph.microsoft.com/v1.0/", alias="GRAPH_API_URL")
+    environment: str = Field(default="development", alias="TACBOT_ENV")
+    teams_tenants: str = Field(default="", alias="TACBOT_TEAMS_TENANTS")
+    teams_team_id: str | None = Field(default=None, alias="TACBOT_TEAMS_TEAM_ID")
+    teams_channel_id: str | None = Field(default=None, alias="TACBOT_TEAMS_CHANNEL_ID")
+    teams_channel_owner: str | None = Field(default=None, alias="TACBOT_TEAMS_CHANNEL_OWNER")
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/", alias="TACBOT_TEAMS_SERVICE_URL"
+    )
+    graph_authority: str = Field(default="https://login.microsoftonline.com/", alias="TACBOT_GRAPH_AUTHORITY")
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone, at start-up rather than at the first reminder
         return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)  # raises ValueError with a readable message
+        return value
+
+    @property
+    def hours(self) -> tuple[time, time]:
+        """`TACBOT_WORKING_HOURS` as (start, end) local times."""
+        return parse_hours(self.working_hours)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -44,6 +69,11 @@ class Settings(BaseSettings):
     def senco_ids(self) -> list[tuple[str, str]]:
         """`TACBOT_SENCOS` as (platform, user id) pairs."""
         return [parse_person_id(item) for item in self.sencos.split(",") if item.strip()]
+
+    @property
+    def production(self) -> bool:
+        """`TACBOT_ENV=production`: refuse insecure set-ups (e.g. Teams with no app id) at start."""
+        return self.environment.strip().lower() in ("production", "prod")
 
     @property
     def slack_enabled(self) -> bool:

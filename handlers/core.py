@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.clock import Clock
 from handlers.errors import PlatformError
+from handlers.forms.library import FormLibrary, builtin_library
 from handlers.model import Command
 from handlers.platform import ChatPlatform
 from storage.engine import Database
@@ -21,6 +22,8 @@ class Core:
     clock: Clock
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
+    hours: tuple[time, time] = (time(8, 0), time(17, 0))  # the school's working hours, local time
+    forms: FormLibrary = field(default_factory=builtin_library)
 
     def platform(self, name: str) -> ChatPlatform:
         try:

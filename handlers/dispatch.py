@@ -7,14 +7,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from handlers import cases, consent, glossary, help, plan, status, team
+from handlers import cases, chasers, consent, glossary, help, plan, plan_outcomes, priorities, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
+from handlers.forms import inputs as form_inputs
+from handlers.forms import interactions as form_interactions
+from handlers.forms import requests as form_requests
 from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
 from handlers.model import Command, Interaction
+from handlers.plan_export.use_case import export_plan
 from handlers.replies import Reply, para, reply
+from handlers.reviews import meeting, poll, record
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,21 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.ActionDone: plan.update_action,
     c.ActionDue: plan.update_action,
     c.PlanShow: plan.show_plan,
+    c.FormsList: form_requests.list_forms,
+    c.RequestForm: form_requests.request_form,
+    c.InputsList: form_inputs.list_inputs,
+    c.InputShow: form_inputs.show_input,
+    c.OutcomeMeasure: plan_outcomes.set_measure,
+    c.PlanExport: export_plan,
+    c.ReviewShow: meeting.review_show,
+    c.ReviewOn: meeting.review_on,
+    c.ReviewCancel: meeting.review_cancel,
+    c.ReviewPoll: poll.review_poll,
+    c.ReviewPick: poll.review_pick,
+    c.ReviewRecord: record.review_record,
+    c.PriorityAdd: priorities.add_priority,
+    c.Priorities: priorities.show_priorities,
+    c.PriorityAsk: priorities.ask_specialist,
 }
 
 
@@ -58,7 +78,12 @@ def error_reply(error: TacBotError) -> Reply:
 InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 
 # Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
-INTERACTIONS: dict[str, InteractionHandler] = {}
+INTERACTIONS: dict[str, InteractionHandler] = {
+    "chaser": chasers.answer,
+    "form": form_interactions.on_form,
+    "poll": poll.on_poll,
+    "priority": priorities.on_priority,
+}
 
 
 def _ask(core: Core, command: Command) -> Ask:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import access
+from handlers import access, plan_view
+from handlers import reminders as chasing
 from handlers.core import Ask
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
-from handlers.render import case_title, mention
-from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
+from handlers.plan_outcomes import with_smart_hint
+from handlers.render import mention
+from handlers.replies import Reply
 from storage import audit
 from storage.repo import cases as case_repo
 from storage.repo import people
@@ -21,7 +23,12 @@ async def add_outcome(ask: Ask, cmd: c.OutcomeAdd) -> Reply:
         access.require_key_worker(acc, "change the plan")
         access.require_open(acc)
         outcome = plan_repo.add_outcome(
-            s, case_id=acc.case.id, text=cmd.text, created_by_id=who.person.id, now=ask.now
+            s,
+            case_id=acc.case.id,
+            text=cmd.text,
+            created_by_id=who.person.id,
+            now=ask.now,
+            measure=cmd.measure,
         )
         audit.record(
             s,
@@ -32,7 +39,8 @@ async def add_outcome(ask: Ask, cmd: c.OutcomeAdd) -> Reply:
             actor_id=who.person.id,
             number=outcome.number,
         )
-    return Reply.text(f"Added outcome {outcome.number} to {acc.case.reference}: ", cmd.text)
+    added = Reply.text(f"Added outcome {outcome.number} to {acc.case.reference}: ", cmd.text)
+    return with_smart_hint(added, number=outcome.number, text=cmd.text, measure=cmd.measure)
 
 
 async def add_action(ask: Ask, cmd: c.ActionAdd) -> Reply:
@@ -64,10 +72,12 @@ async def add_action(ask: Ask, cmd: c.ActionAdd) -> Reply:
             due=cmd.due,
             where=cmd.where,
             cost=cmd.cost,
+            often=cmd.often,
             outcome_id=outcome_id,
             created_by_id=who.person.id,
             now=ask.now,
         )
+        chasing.plan_action(s, ask, case=case, action=action)
         audit.record(
             s,
             action="action.added",
@@ -103,6 +113,7 @@ async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
             if action.status == "done":
                 return Reply.text(f"Action {action.number} was already done.")
             action.status, action.done_at = "done", ask.now
+            chasing.stop_action(s, ask, action=action)
             audit.record(
                 s,
                 action="action.done",
@@ -117,6 +128,7 @@ async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
             raise UsageError(f"{cmd.due:%d %b %Y} is in the past.", command="action")
         old = action.due
         action.due = cmd.due
+        chasing.plan_action(s, ask, case=case, action=action)
         audit.record(
             s,
             action="action.due_changed",
@@ -132,39 +144,4 @@ async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
 
 
 async def show_plan(ask: Ask, cmd: c.PlanShow) -> Reply:
-    with ask.core.db.transaction() as s:
-        who = access.asker(s, ask)
-        acc = access.case_for(s, ask, who, cmd.case_ref)
-        case = acc.case
-        outcomes = plan_repo.outcomes(s, case_id=case.id)
-        actions = plan_repo.actions(s, case_id=case.id)
-        owners = people.people_by_id(s, ids={a.owner_id for a in actions})
-    blocks: list[Block] = [Heading(f"Joint agency plan: {case_title(case)}")]
-    if not outcomes and not actions:
-        blocks.append(Note(('No outcomes yet. Add one with `outcome add "<text>"`.',)))
-    number_of = {o.id: o.number for o in outcomes}
-    if outcomes:
-        blocks.append(Heading("Outcomes"))
-        blocks.append(Bullets(tuple((Strong(f"{o.number}."), " ", o.text) for o in outcomes)))
-    if actions:
-        blocks.append(Heading("Actions"))
-        items: list[tuple[Span, ...]] = []
-        for a in actions:
-            overdue = a.status == "open" and a.due < ask.today
-            spans: list[Span] = [
-                Strong(f"{a.number}."),
-                " ",
-                a.what,
-                " · ",
-                mention(owners[a.owner_id]),
-                f" · due {a.due:%d %b}",
-            ]
-            if a.outcome_id in number_of:
-                spans.append(f" · outcome {number_of[a.outcome_id]}")
-            if a.status == "done":
-                spans.append(" · done")
-            elif overdue:
-                spans += [" · ", Strong("OVERDUE")]
-            items.append(tuple(spans))
-        blocks.append(Bullets(tuple(items)))
-    return reply(*blocks, summary=f"Plan for {case.reference}")
+    return await plan_view.show_plan(ask, cmd)

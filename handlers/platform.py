@@ -29,6 +29,12 @@ class ChatPlatform(Protocol):
 
     async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None: ...
 
+    async def upload_file(
+        self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
+    ) -> None:
+        """Post a file (an exported plan) to a room. Slack: the files upload API; console: a local file."""
+        ...
+
     async def user_name(self, *, workspace: str, user_id: str) -> str | None:
         """The person's display name, or None when there is no such user in the workspace."""
         ...

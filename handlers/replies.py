@@ -93,6 +93,19 @@ Block = Heading | Paragraph | Fields | Bullets | Buttons | Divider | Note
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that travels with a message, e.g. a calendar invitation (``text/calendar``).
+
+    Platforms deliver it beside the message (Slack: a file upload into the same conversation; console:
+    a local file). The message's own text must still say what matters, for platforms that cannot.
+    """
+
+    filename: str
+    content: bytes
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot says. ``summary`` is the plain fallback text (notifications, screen readers)."""
 
@@ -100,6 +113,7 @@ class Reply:
     summary: str = ""
     private: bool = True
     refused: bool = False  # a refusal: the command changed nothing
+    attachments: tuple[Attachment, ...] = ()
 
     @staticmethod
     def text(*spans: Span, private: bool = True) -> Reply:

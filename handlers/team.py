@@ -8,6 +8,7 @@ from handlers import access
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
 from handlers.errors import NoConsent, NotFound, PlatformError, UsageError
+from handlers.forms.requests import cancel_for_leaver
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention, role_label
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
@@ -126,6 +127,7 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
         if person.id == case.key_worker_id:
             raise UsageError("The key worker cannot be removed from their own case.", command="remove")
         case_repo.deactivate_membership(s, membership=membership, reason="removed", now=ask.now)
+        cancel_for_leaver(s, case=case, person_id=person.id, actor_id=who.person.id, now=ask.now)
         audit.record(
             s,
             action="member.removed",

@@ -21,3 +21,23 @@ def test_core_packages_import_no_platform_code() -> None:
                     names = [node.module]
                 offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
     assert offenders == []
+
+
+def test_botbuilder_is_imported_only_inside_bot_teams() -> None:
+    """botbuilder-python is archived: a move to the Microsoft 365 Agents SDK touches bot/teams only."""
+    offenders = []
+    for path in (ROOT / "bot").rglob("*.py"):
+        if path.is_relative_to(ROOT / "bot" / "teams"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in names
+                if n.split(".")[0] in ("botbuilder", "botframework", "msal")
+            ]
+    assert offenders == []

@@ -11,10 +11,13 @@ from typing import TextIO
 
 from bot.app import add_sencos, build_core, open_database
 from bot.console.platform import ConsolePlatform, Delivery
+from bot.console.render import render
 from bot.console.school import BY_HANDLE, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
+from handlers.replies import Buttons, Reply
+from handlers.reviews.pack import post_due_packs
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,56 @@ class Run:
 
 Step = Say | Wait | Run
 
+EP_ADVICE: dict[str, object] = {
+    "involvement": "Visited twice in September: observed Robin in literacy and at lunch, "
+    "met Mr Reid and Mrs Taylor.",
+    "assessments": "BAS3 verbal and non-verbal reasoning; phonological awareness screen; "
+    "classroom observation.",
+    "child_views": "Robin says reading is 'too hard, the letters jump', but he loves building things.",
+    "parent_views": "Mrs Taylor is worried about Robin's confidence; he avoids reading at home.",
+    "strengths": "Persistent, kind to others, strong visual and spatial reasoning; "
+    "works well with a partner.",
+    "primary_area": "cognition-learning",
+    "needs_cognition": "Phonological processing well below age expectations; slow to decode; "
+    "good comprehension.",
+    "outcomes": "By July, Robin reads a short book aloud to an adult each week and says he enjoys it.",
+    "provision": "Daily structured phonics, 20 minutes, groups of up to 4, delivered by a trained TA; "
+    "reviewed every 6 weeks by the class teacher.",
+    "further_involvement": "yes",
+}
+
+
+async def _anna_answers(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Anna presses Open form in her DM and answers the questions (the console's Q&A, scripted)."""
+    request_id = bot.form_requests("anna")[-1]
+    text = await bot.fill_form("anna", request_id, EP_ADVICE)
+    print_to = bot.platform.on_delivery
+    if print_to is not None:
+        print_to(Delivery(room=None, user="anna", reply=Reply.text(text)))
+
+
+async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
+    """One pass of "send what is due" at the demo clock's time, as the clock in `serve` does every 30 s."""
+    from scheduler.delivery import run_due
+
+    await run_due(bot.core, now=clock.now())
+
+
+async def tom_presses_done(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Tom answers the chaser in his DMs with its Done button."""
+    from handlers.replies import Buttons
+
+    chaser = next(d for d in reversed(bot.sent_to(user="tom")) if "Reminder:" in d.text)
+    done = next(
+        b
+        for block in chaser.reply.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+        if b.label == "Done"
+    )
+    await bot.press("tom", done.action, done.value)
+
+
 SCRIPT: list[Step] = [
     Say("sam", "/tac open Robin year 4 route sen-support"),
     Say("sam", '/tac consent given by "Jo Taylor" relationship parent scope all', room="tac-0001"),
@@ -47,23 +100,76 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac invite @tom class-teacher champion", room="tac-0001"),
     Say("sam", "/tac invite @jo parent-carer", room="tac-0001"),
     Say("anna", "/tac define provision"),
+    Say("sam", "/tac forms", room="tac-0001"),
+    Say("sam", "/tac request ep-advice from @anna due in 3 weeks", room="tac-0001"),
+    Wait(timedelta(days=9), "Dr Novak visits Robin"),
+    Run("Dr Anna Novak opens the form from her DM and answers it", _anna_answers),
+    Say("sam", "/tac inputs", room="tac-0001"),
+    Say("sam", "/tac input 1", room="tac-0001"),
     Say("sam", '/tac outcome add "Robin reads a short book aloud to an adult each week"', room="tac-0001"),
+    Say("sam", '/tac outcome measure 1 "Reading log: 3 of 4 weeks by Christmas"', room="tac-0001"),
     Say(
         "sam",
-        '/tac action add "Phonics catch-up group, 3x weekly" owner @tom due in 2 weeks '
-        'where "Library" cost "30 min x3 weekly" outcome 1',
+        '/tac action add "Phonics catch-up group" owner @tom due in 2 weeks '
+        'where "Library" often "3x weekly" cost "30 min" outcome 1',
         room="tac-0001",
     ),
-    Wait(timedelta(days=16), "two weeks pass"),
+    Say(
+        "sam",
+        '/tac action add "Reading assessment" owner @anna due in 4 weeks cost "£120" outcome 1',
+        room="tac-0001",
+    ),
+    Wait(timedelta(days=14), "two weeks pass: the action is due today"),
+    Run("The reminder clock ticks: chasers due now go out (working hours, school day)", reminder_clock_ticks),
+    Wait(timedelta(days=2), "two more days pass"),
     Say("tom", "/tac status", room="tac-0001"),
-    Say("tom", "/tac action done 1", room="tac-0001"),
+    Run("The reminder clock ticks: the action is a school day overdue", reminder_clock_ticks),
+    Run("@tom presses [Done] on the chaser", tom_presses_done),
     Say("sam", "/tac plan", room="tac-0001"),
+    Say("sam", "/tac plan export", room="tac-0001"),
+    Say("sam", "/tac review poll 20/10 14:30, 22/10 09:00", room="tac-0001"),
+    Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
+    Say("sam", "/tac review poll", room="tac-0001"),
+    Say("sam", '/tac review pick 1 where "Meeting room 2"', room="tac-0001"),
+    Wait(timedelta(days=13), "the week before the meeting"),
+    Run("the reminder clock posts the pre-meeting pack", lambda bot, clock: _post_packs(bot)),
+    Wait(timedelta(days=7, hours=6), "after the review meeting"),
+    Say(
+        "sam",
+        '/tac review record attendees @sam @tom @anna @jo decided "Keep the phonics group; '
+        'Anna to assess reading" next 15/12 at 15:30',
+        room="tac-0001",
+    ),
+    Say("priya", "/tac define annual review"),
     Say("sam", "/tac team", room="tac-0001"),
     Say("dan", "/tac status case TAC-0001"),
     Say(
         "sam", '/tac close reason "Targets met; support continues through the class teacher"', room="tac-0001"
     ),
 ]
+
+
+async def _answer_poll(bot: ConsoleBot) -> None:
+    """Each member presses a button for each slot of the poll they were sent (one changes their mind)."""
+    answers = {
+        "sam": ("can", "can"),
+        "tom": ("can", "cannot"),
+        "anna": ("maybe", "can"),
+        "jo": ("can", "maybe"),
+    }
+    for handle, picks in answers.items():
+        poll = bot.sent_to(user=handle)[-1].reply
+        rows = [b for b in poll.blocks if isinstance(b, Buttons)]
+        for row, pick in zip(rows, picks, strict=False):
+            button = next(b for b in row.buttons if b.action == f"poll.{pick}")
+            await bot.press(handle, button.action, button.value)
+    first = next(b for b in bot.sent_to(user="anna")[-1].reply.blocks if isinstance(b, Buttons))
+    change = next(b for b in first.buttons if b.action == "poll.can")
+    await bot.press("anna", change.action, change.value)  # Anna finds she can make slot 1 after all
+
+
+async def _post_packs(bot: ConsoleBot) -> None:
+    await post_due_packs(bot.core)
 
 
 def _when(clock: ManualClock, settings: Settings) -> str:
@@ -79,7 +185,7 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
             where = f"#{delivery.room}" if delivery.room else f"DM to @{delivery.user}"
             out.write(f"    [{where}] TAC Bot:\n{_indent(delivery.text, 8)}\n")
 
-        platform = ConsolePlatform(on_delivery=show)
+        platform = ConsolePlatform(on_delivery=show, export_dir=Path(tmp) / "files")
         db = open_database(settings)
         try:
             core = build_core(settings, db=db, clock=clock, platforms={"console": platform})
@@ -94,7 +200,10 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
                     out.write(f"\n--- {step.why}: now {_when(clock, settings)} ---\n")
                 elif isinstance(step, Run):
                     out.write(f"\n* {step.label}\n")
+                    seen = len(bot.replies)
                     await step.action(bot, clock)
+                    for who, answer in bot.replies[seen:]:
+                        out.write(f"    (reply, only to @{who}):\n{_indent(render(answer), 8)}\n")
                 else:
                     where = f"#{step.room}" if step.room else "DM"
                     out.write(f"\n{BY_HANDLE[step.who].name} (@{step.who}, {where}): {step.text}\n")

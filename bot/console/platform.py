@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.console import render
 from bot.console.school import BY_HANDLE
@@ -27,6 +28,7 @@ class Delivery:
     room: str | None
     user: str | None
     reply: Reply
+    files: tuple[tuple[str, bytes], ...] = ()  # (file name, content) uploaded or attached
 
     @property
     def text(self) -> str:
@@ -38,7 +40,10 @@ class ConsolePlatform:
 
     name = "console"
 
-    def __init__(self, *, on_delivery: Callable[[Delivery], None] | None = None) -> None:
+    def __init__(
+        self, *, on_delivery: Callable[[Delivery], None] | None = None, export_dir: Path | None = None
+    ) -> None:
+        self.export_dir = export_dir  # where files are written; None keeps them in the transcript only
         self.rooms: dict[str, SimRoom] = {}
         self.deliveries: list[Delivery] = []
         self.on_delivery = on_delivery
@@ -50,6 +55,10 @@ class ConsolePlatform:
             raise PlatformError(message)
 
     def _deliver(self, delivery: Delivery) -> None:
+        if self.export_dir is not None:
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+            for name, content in delivery.files:
+                (self.export_dir / Path(name).name).write_bytes(content)
         self.deliveries.append(delivery)
         if self.on_delivery is not None:
             self.on_delivery(delivery)
@@ -92,13 +101,24 @@ class ConsolePlatform:
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
         self._maybe_fail("post")
         room = self._room(room_id)
-        self._deliver(Delivery(room=room.name, user=None, reply=reply))
+        files = tuple((a.filename, a.content) for a in reply.attachments)
+        self._deliver(Delivery(room=room.name, user=None, reply=reply, files=files))
 
     async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
         self._maybe_fail("direct_message")
         if user_id not in BY_HANDLE:
             raise PlatformError(f"There is no @{user_id} in this school.")
-        self._deliver(Delivery(room=None, user=user_id, reply=reply))
+        files = tuple((a.filename, a.content) for a in reply.attachments)
+        self._deliver(Delivery(room=None, user=user_id, reply=reply, files=files))
+
+    async def upload_file(
+        self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
+    ) -> None:
+        self._maybe_fail("upload_file")
+        room = self._room(room_id)
+        where = f" (saved in {self.export_dir})" if self.export_dir is not None else ""
+        notice = Reply.text(f"Uploaded {filename}: ", title, where, private=False)
+        self._deliver(Delivery(room=room.name, user=None, reply=notice, files=((filename, content),)))
 
     async def user_name(self, *, workspace: str, user_id: str) -> str | None:
         person = BY_HANDLE.get(user_id)

@@ -48,7 +48,10 @@ def block(b: Block) -> list[str]:
         return [
             "  "
             + "  ".join(
-                f"[{btn.label}]" + (f" <{btn.prompt.label}>" if btn.prompt else "") for btn in b.buttons
+                f"[{btn.label}]"
+                + (f" <{btn.prompt.label}>" if btn.prompt else "")
+                + (f" (console: :form {btn.value})" if btn.action == "form.open" else "")
+                for btn in b.buttons
             )
         ]
     if isinstance(b, Divider):
@@ -62,4 +65,5 @@ def render(reply: Reply) -> str:
     lines: list[str] = []
     for b in reply.blocks:
         lines.extend(block(b))
+    lines += [f"  [attached: {a.filename}]" for a in reply.attachments]
     return "\n".join(lines) if lines else reply.summary

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.console.forms import ask_questions
 from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.school import BY_HANDLE, PEOPLE, SENCO
 from bot.console.session import ConsoleBot
@@ -15,7 +16,8 @@ from handlers.core import Core
 HELP = """Type /tac commands (the /tac is optional). Mention people as @handle.
   :as <handle>     type as someone else        :in <room>   type in a case room (e.g. :in tac-0001)
   :dm              type in your DM with the bot :who         the people of this school
-  :rooms           the rooms and who is in them :quit        leave"""
+  :rooms           the rooms and who is in them :quit        leave
+  :form <n>        open form request n (its Open form button) and answer its questions one by one"""
 
 
 def show_delivery(out: TextIO) -> Callable[[Delivery], None]:
@@ -60,6 +62,14 @@ async def run_repl(
                 who = arg
             elif word == "in" and platform.room_by_name(arg):
                 room = arg
+            elif word == "form" and arg:
+
+                async def read(prompt: str) -> str:
+                    out.write(prompt)
+                    out.flush()
+                    return str(await asyncio.to_thread(stdin.readline))
+
+                out.write(_indent(await ask_questions(core, bot.actor(who), arg, read, out.write)) + "\n")
             elif word == "dm":
                 room = None
             elif word == "who":

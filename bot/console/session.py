@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.console.forms import fill_in, form_request_ids
 from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.render import render
 from bot.console.school import BY_HANDLE, SCHOOL
@@ -70,6 +71,20 @@ class ConsoleBot:
         reply = await handle_interaction(self.core, interaction)
         self.replies.append((handle_, reply))
         return render(reply)
+
+    def form_requests(self, user: str) -> list[str]:
+        """The request ids of the forms the bot sent ``user`` (their *Open form* buttons), oldest first."""
+        return form_request_ids([d.reply for d in self.sent_to(user=user)])
+
+    async def fill_form(self, handle_: str, request_id: str, answers: dict[str, object]) -> str:
+        """Open and submit a requested form as ``handle_``, as the REPL's questions would."""
+        return await fill_in(self.core, self.actor(handle_), request_id, answers)
+
+    def actor(self, handle_: str) -> Actor:
+        person = BY_HANDLE.get(handle_)
+        return Actor(
+            platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
+        )
 
     def sent_to(self, *, room: str | None = None, user: str | None = None) -> list[Delivery]:
         return [

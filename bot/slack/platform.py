@@ -125,6 +125,17 @@ class SlackPlatform:
             except SlackApiError as error:
                 raise failure(error, "post the message") from None
 
+    async def upload_file(
+        self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
+    ) -> None:
+        """Slack's current upload pair (files.getUploadURLExternal + files.completeUploadExternal)."""
+        try:
+            await self.client.files_upload_v2(
+                channel=room_id, content=content, filename=filename, title=title
+            )
+        except SlackApiError as error:
+            raise failure(error, "upload the document") from None
+
     async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
         try:
             opened = await self.client.conversations_open(users=user_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 ROUTES = ("sen-support", "ehc-assessment", "annual-review", "early-help")
 RELATIONSHIPS = ("parent", "carer", "pupil", "other")
@@ -84,6 +84,15 @@ class Close(Parsed):
 @dataclass(frozen=True, slots=True)
 class OutcomeAdd(Parsed):
     text: str
+    measure: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMeasure(Parsed):
+    """`outcome measure <n> "<how we will know>"`: the outcome's evaluation measure."""
+
+    number: int
+    measure: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +103,7 @@ class ActionAdd(Parsed):
     where: str | None
     cost: str | None
     outcome: int | None
+    often: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +123,88 @@ class PlanShow(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class PlanExport(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewShow(Parsed):
+    """`review`, or `review poll` with no slots: the next meeting and the poll's tally."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOn(Parsed):
+    day: date
+    at: time | None
+    where: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPoll(Parsed):
+    slots: tuple[datetime, ...]  # naive, in the school's time zone
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPick(Parsed):
+    number: int
+    where: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCancel(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord(Parsed):
+    attendees: tuple[PersonRef, ...]
+    decided: str
+    changes: str | None
+    next_day: date | None
+    next_at: time | None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityAdd(Parsed):
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Priorities(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityAsk(Parsed):
+    person: PersonRef
+
+
+@dataclass(frozen=True, slots=True)
 class NotYet(Parsed):
     """A command of the grammar that this version does not do yet."""
 
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormsList(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RequestForm(Parsed):
+    """`request <form> from <@person>|team [due <date>]`; ``person`` is None for the whole team."""
+
+    form_id: str
+    person: PersonRef | None
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class InputsList(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class InputShow(Parsed):
+    number: int

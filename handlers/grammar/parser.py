@@ -10,12 +10,13 @@ from datetime import date
 from handlers.errors import UnknownCommand, UsageError
 from handlers.grammar import commands as c
 from handlers.grammar.dates import parse_date
+from handlers.grammar.review_words import parse_priority, parse_review
 from handlers.grammar.tokens import Token, tokenize
 from handlers.grammar.usage import USAGES
 from handlers.roles import ROLES
 
 _REF = re.compile(r"^tac-(\d{1,6})$", re.IGNORECASE)
-NOT_YET = ("forms", "request", "inputs", "input", "review", "priority", "priorities")
+NOT_YET: tuple[str, ...] = ()
 
 
 def _usage(command: str, message: str, hint: str | None = None) -> UsageError:
@@ -224,14 +225,23 @@ def _close(w: _Words, ref: str | None, today: date) -> c.Parsed:
 
 
 def _outcome(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.keyword("add") is None:
-        raise _usage("outcome", 'Use `outcome add "<text>"`.')
+    sub = w.keyword("add", "measure")
+    if sub == "measure":
+        number = w.number("an outcome number")
+        how = w.quoted("how you will know it is working")[:1000]
+        w.end()
+        return c.OutcomeMeasure(ref, number, how)
+    if sub is None:
+        raise _usage("outcome", 'Use `outcome add "<text>"` or `outcome measure <n> "<how we will know>"`.')
     text = w.quoted("the outcome")[:1000]
+    measure: str | None = None
+    if w.keyword("measure"):
+        measure = w.quoted("how you will know it is working")[:1000]
     w.end()
-    return c.OutcomeAdd(ref, text)
+    return c.OutcomeAdd(ref, text, measure)
 
 
-_ACTION_KEYS = ("owner", "due", "where", "cost", "outcome")
+_ACTION_KEYS = ("owner", "due", "where", "cost", "outcome", "often")
 
 
 def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
@@ -251,6 +261,7 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
     where: str | None = None
     cost: str | None = None
     outcome: int | None = None
+    often: str | None = None
     while not w.done():
         key = w.keyword(*_ACTION_KEYS)
         if key == "owner":
@@ -263,21 +274,55 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
             cost = w.until(_ACTION_KEYS, "an amount")[:80]
         elif key == "outcome":
             outcome = w.number("an outcome number")
+        elif key == "often":
+            often = w.until(_ACTION_KEYS, "how often, like 3x weekly")[:80]
         else:
             w.end()
     if owner is None:
         raise _usage("action", "An action needs an owner: `owner @person`.")
     if due is None:
         raise _usage("action", "An action needs a due date: `due <date>`.")
-    return c.ActionAdd(ref, what, owner, due, where, cost, outcome)
+    return c.ActionAdd(ref, what, owner, due, where, cost, outcome, often)
 
 
 def _plan(w: _Words, ref: str | None, today: date) -> c.Parsed:
     if w.keyword("export"):
         w.end()
-        return c.NotYet(ref, "plan export")
+        return c.PlanExport(ref)
     w.end()
     return c.PlanShow(ref)
+
+
+def _forms(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    w.end()
+    return c.FormsList(ref)
+
+
+def _request(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    form_id = w.text("a form, like `ep-advice` (see `forms`)").lower()[:40]
+    if w.keyword("from") is None:
+        raise _usage("request", "Say who from: `from @person` or `from team`.")
+    person: c.PersonRef | None = None
+    if w.keyword("team") is None:
+        person = w.person()
+    due: date | None = None
+    if w.keyword("due"):
+        due = parse_date(w.until((), "a date"), today=today)
+    w.end()
+    return c.RequestForm(ref, form_id, person, due)
+
+
+def _inputs(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    w.end()
+    return c.InputsList(ref)
+
+
+def _input(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.done():
+        return c.InputsList(ref)
+    number = w.number("an input number")
+    w.end()
+    return c.InputShow(ref, number)
 
 
 PARSERS: dict[str, Parser] = {
@@ -294,6 +339,13 @@ PARSERS: dict[str, Parser] = {
     "outcome": _outcome,
     "action": _action,
     "plan": _plan,
+    "forms": _forms,
+    "request": _request,
+    "inputs": _inputs,
+    "input": _input,
+    "review": parse_review,
+    "priority": parse_priority,
+    "priorities": parse_priority,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

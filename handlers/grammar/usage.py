@@ -64,24 +64,26 @@ USAGES: tuple[Usage, ...] = (
     ),
     _U(
         "outcome",
-        'outcome add "<text>"',
-        "add an outcome for the child to the plan",
+        'outcome add "<text>" [measure "<how we will know>"] | outcome measure <n> "<how we will know>"',
+        "add an outcome for the child to the plan, and how the team will know it is working",
         'outcome add "Robin reads a short book aloud to an adult each week"',
         "key worker",
     ),
     _U(
         "action",
-        'action add "<what>" owner <@person> due <date> [where "<place>"] [cost <amount>] [outcome <n>] '
-        "| action done <n> | action due <n> <date>",
+        'action add "<what>" owner <@person> due <date> [where "<place>"] [often <how often>] '
+        "[cost <amount>] [outcome <n>] | action done <n> | action due <n> <date>",
         "add an action to the plan, mark it done, or move its due date",
-        'action add "Phonics group 3x weekly" owner @tom due in 3 weeks where "Library" outcome 1',
+        'action add "Phonics group" owner @tom due in 3 weeks where "Library" often "3x weekly" '
+        'cost "30 min" outcome 1',
         "key worker (done/due: also the action's owner)",
     ),
     _U(
         "review",
-        'review on <date> [at <time>] [where "<place>"] | review poll <date> <time>, ... | review pick <n> '
-        "| review record",
-        "schedule and record review meetings",
+        'review [on <date> [at <time>] [where "<place>"]] | review poll [<date> <time>, ...] '
+        '| review pick <n> | review cancel | review record [attendees <@person>...] decided "<text>" '
+        '[changes "<text>"] [next <date> [at <time>]]',
+        "schedule review meetings (invitations as .ics), poll the team for a date, record the meeting",
         'review on 15/12 at 14:30 where "Meeting room 2"',
         "key worker",
     ),
@@ -91,10 +93,10 @@ USAGES: tuple[Usage, ...] = (
     _U("define", "define <term>", "a term as each profession uses it", "define provision", "anyone"),
     _U(
         "priority",
-        'priority add "<text>" | priorities',
-        "the school's SEN development priorities",
+        'priority add "<text>" | priority ask <@person> | priorities',
+        "the school's SEN development priorities, and what specialists offer towards them",
         'priority add "Speech and language support in Reception"',
-        "SENCO / anyone",
+        "SENCO (add, ask) / anyone",
     ),
     _U(
         "close",

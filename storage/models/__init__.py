@@ -2,8 +2,14 @@
 
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
+from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
+from storage.models.conversations import ConversationRef
+from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
+from storage.models.priorities import Priority, PriorityOffer
+from storage.models.reminders import Reminder
+from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
 from storage.models.tenancy import Person, School, Senco
 
 __all__ = [
@@ -12,11 +18,22 @@ __all__ = [
     "Base",
     "Case",
     "Consent",
+    "ConversationRef",
+    "FormDraft",
+    "FormSubmission",
+    "InputRequest",
     "Membership",
     "Outcome",
     "Person",
+    "Priority",
+    "PriorityOffer",
+    "Reminder",
+    "Review",
+    "ReviewAnswer",
+    "ReviewSlot",
     "Room",
     "School",
+    "SchoolHoliday",
     "Senco",
     "UTCDateTime",
 ]

@@ -16,11 +16,20 @@ def _next_number(session: Session, model: type[Outcome] | type[Action], case_id:
     return int(current or 0) + 1
 
 
-def add_outcome(session: Session, *, case_id: int, text: str, created_by_id: int, now: datetime) -> Outcome:
+def add_outcome(
+    session: Session,
+    *,
+    case_id: int,
+    text: str,
+    created_by_id: int,
+    now: datetime,
+    measure: str | None = None,
+) -> Outcome:
     outcome = Outcome(
         case_id=case_id,
         number=_next_number(session, Outcome, case_id),
         text=text,
+        measure=measure,
         created_by_id=created_by_id,
         created_at=now,
     )
@@ -51,6 +60,7 @@ def add_action(
     outcome_id: int | None,
     created_by_id: int,
     now: datetime,
+    often: str | None = None,
 ) -> Action:
     action = Action(
         case_id=case_id,
@@ -60,6 +70,7 @@ def add_action(
         due=due,
         where=where,
         cost=cost,
+        often=often,
         outcome_id=outcome_id,
         status="open",
         created_by_id=created_by_id,

@@ -1,0 +1,1 @@
+"""Microsoft Teams through botbuilder-python: everything Teams-specific lives in this package only."""

@@ -1,0 +1,127 @@
+"""A small Microsoft Graph client for case rooms as private channels (aiohttp; app-only MSAL token)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from handlers.errors import PlatformError
+
+log = logging.getLogger(__name__)
+
+TokenProvider = Callable[[], Awaitable[str]]
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+USERS_BIND = "https://graph.microsoft.com/v1.0/users('{}')"
+
+
+def msal_token_provider(
+    *, authority: str, tenant_id: str, client_id: str, secret: str, http_client: Any = None
+) -> TokenProvider:
+    """Client-credentials tokens from Microsoft Entra via MSAL (cached by MSAL; run off the event loop).
+
+    ``http_client`` (a ``requests.Session``-like object) is MSAL's own hook; tests route it locally."""
+    import msal
+
+    app = msal.ConfidentialClientApplication(
+        client_id=client_id,
+        client_credential=secret,
+        authority=authority.rstrip("/") + "/" + tenant_id,
+        http_client=http_client,
+        instance_discovery=False,
+    )
+
+    def acquire() -> str:
+        result = app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
+        if "access_token" not in result:
+            log.error("Graph token refused: %s", result.get("error"))
+            raise PlatformError("Microsoft 365 refused TAC Bot's sign-in; tell your administrator.")
+        return str(result["access_token"])
+
+    async def provide() -> str:
+        return await asyncio.to_thread(acquire)
+
+    return provide
+
+
+class GraphError(PlatformError):
+    def __init__(self, message: str, *, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class GraphClient:
+    """Just the calls TAC Bot makes: channels and their members in one team."""
+
+    def __init__(self, *, base_url: str, token: TokenProvider, team_id: str) -> None:
+        self.base_url = base_url.rstrip("/") + "/"
+        self.token = token
+        self.team_id = team_id
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {await self.token()}"}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
+                session.request(method, self.base_url + path, json=body, headers=headers) as response,
+            ):
+                data: dict[str, Any] = (
+                    await response.json(content_type=None) if response.content_length != 0 else {}
+                ) or {}
+                status = response.status
+        except aiohttp.ClientError as exc:
+            log.warning("Graph %s %s failed: %s", method, path, exc)
+            raise PlatformError("Microsoft Teams could not be reached; try again shortly.") from exc
+        if status >= 400:
+            code = str((data.get("error") or {}).get("code") or status)
+            log.warning("Graph %s %s -> %s %s", method, path, status, code)
+            raise GraphError(f"Microsoft Teams refused ({code}).", status=status, code=code)
+        return data
+
+    def _channel(self, channel_id: str, rest: str = "") -> str:
+        return f"teams/{self.team_id}/channels/{channel_id}{rest}"
+
+    async def create_private_channel(self, *, name: str, description: str, owner: str) -> str:
+        """A private channel with ``owner`` (an Entra object id) as its first owner; returns its id."""
+        body = {
+            "displayName": name,
+            "description": description,
+            "membershipType": "private",
+            "members": [_member(owner, owner=True)],
+        }
+        data = await self._call("POST", f"teams/{self.team_id}/channels", body)
+        return str(data["id"])
+
+    async def add_member(self, *, channel_id: str, user: str) -> None:
+        try:
+            await self._call("POST", self._channel(channel_id, "/members"), _member(user, owner=False))
+        except GraphError as exc:
+            if exc.status != 409:  # already a member
+                raise
+
+    async def remove_member(self, *, channel_id: str, user: str) -> None:
+        members = await self._call("GET", self._channel(channel_id, "/members"))
+        for member in members.get("value", []):
+            if str(member.get("userId", "")).lower() == user.lower():
+                await self._call("DELETE", self._channel(channel_id, f"/members/{member['id']}"))
+
+    async def archive_channel(self, *, channel_id: str) -> None:
+        """Archive (read-only, kept); where the tenant cannot archive channels, delete it instead."""
+        try:
+            await self._call("POST", self._channel(channel_id, "/archive"), {})
+        except GraphError as exc:
+            if exc.status not in (400, 404, 405):
+                raise
+            await self._call("DELETE", self._channel(channel_id))
+
+
+def _member(user: str, *, owner: bool) -> dict[str, Any]:
+    return {
+        "@odata.type": "#microsoft.graph.aadUserConversationMember",
+        "roles": ["owner"] if owner else [],
+        "user@odata.bind": USERS_BIND.format(user),
+    }

@@ -1,0 +1,236 @@
+"""``handlers.platform.ChatPlatform`` for Teams: proactive messages through stored references, case
+rooms as Graph private channels (or, without Graph, threads in one configured channel)."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from bot.teams.cards import CARD_CONTENT_TYPE, render_card
+from bot.teams.config import TeamsConfig
+from bot.teams.graph import GraphClient, GraphError
+from bot.teams.refs import CHANNEL, References, acting_user
+from handlers.clock import Clock, SystemClock
+from handlers.errors import PlatformError
+from handlers.replies import Reply, Strong
+
+log = logging.getLogger(__name__)
+
+
+def card_activity(reply: Reply) -> Activity:
+    """A reply as a message activity carrying one Adaptive Card (``summary`` for notifications)."""
+    return Activity(
+        type=ActivityTypes.message,
+        summary=reply.summary or None,
+        attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=render_card(reply))],
+    )
+
+
+class TeamsPlatform:
+    """Sends through botbuilder's CloudAdapter; makes rooms through Graph when it is configured."""
+
+    name = "teams"
+
+    def __init__(
+        self,
+        *,
+        config: TeamsConfig,
+        refs: References,
+        adapter: CloudAdapter,
+        graph: GraphClient | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.config = config
+        self.refs = refs
+        self.adapter = adapter
+        self.graph = graph
+        self.clock = clock or SystemClock()
+
+    @property
+    def bot_id(self) -> str:
+        return f"28:{self.config.app_id}" if self.config.app_id else "28:tacbot"
+
+    async def _send(self, reference: ConversationReference, reply: Reply) -> None:
+        async def callback(context: TurnContext) -> None:
+            await context.send_activity(card_activity(reply))
+
+        try:
+            await self.adapter.continue_conversation(reference, callback, bot_app_id=self.config.app_id)
+        except PlatformError:
+            raise
+        except Exception as exc:
+            log.warning("Teams refused a message: %s", type(exc).__name__)
+            raise PlatformError("Microsoft Teams did not accept the message; try again shortly.") from exc
+
+    async def _create(self, workspace: str, parameters: ConversationParameters) -> ConversationReference:
+        """Create a conversation (a 1:1 chat or a channel thread); return a reference to it."""
+        base = self.refs.service(workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id)
+        parameters.bot = base.bot or ChannelAccount(id=self.bot_id)
+        parameters.tenant_id = workspace
+        made: list[ConversationReference] = []
+
+        async def callback(context: TurnContext) -> None:
+            made.append(
+                ConversationReference(
+                    channel_id=CHANNEL,
+                    service_url=base.service_url,
+                    bot=parameters.bot,
+                    user=(parameters.members or [None])[0],
+                    conversation=ConversationAccount(
+                        id=context.activity.conversation.id,
+                        tenant_id=workspace,
+                        conversation_type="personal" if not parameters.is_group else "channel",
+                        is_group=bool(parameters.is_group),
+                    ),
+                )
+            )
+
+        try:
+            await self.adapter.create_conversation(
+                self.config.app_id, callback, parameters, CHANNEL, base.service_url
+            )
+        except Exception as exc:
+            log.warning("Teams could not create a conversation: %s", type(exc).__name__)
+            raise PlatformError("Microsoft Teams could not start that conversation.") from exc
+        return made[0]
+
+    async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
+        reference = self.refs.reference(kind="user", key=user_id)
+        if reference is None:
+            reference = await self._create(
+                workspace,
+                ConversationParameters(
+                    is_group=False,
+                    members=[ChannelAccount(id=user_id)],
+                    channel_data={"tenant": {"id": workspace}},
+                ),
+            )
+            self.refs.remember_conversation(
+                workspace=workspace, kind="user", key=user_id, reference=reference, now=self.clock.now()
+            )
+        await self._send(reference, reply)
+
+    async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
+        reference = self.refs.reference(kind="room", key=room_id)
+        if reference is None:  # a channel made through Graph: post a new message in it
+            base = self.refs.service(
+                workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id
+            )
+            reference = ConversationReference(
+                channel_id=CHANNEL,
+                service_url=base.service_url,
+                bot=base.bot,
+                conversation=ConversationAccount(
+                    id=room_id, tenant_id=workspace, conversation_type="channel", is_group=True
+                ),
+            )
+        await self._send(reference, reply)
+
+    async def user_name(self, *, workspace: str, user_id: str) -> str | None:
+        known = self.refs.user(user_id)
+        return known[0] or None if known else None
+
+    def _directory_id(self, user_id: str) -> str:
+        known = self.refs.user(user_id)
+        if known is None or not known[1]:
+            name = known[0] if known and known[0] else "that person"
+            raise PlatformError(
+                f"I don't know {name}'s Microsoft 365 account yet.",
+                hint="Ask them to send TAC Bot a message once, then try again.",
+            )
+        return known[1]
+
+    async def create_private_room(self, *, workspace: str, name: str, topic: str) -> str:
+        if self.graph is not None:
+            return await self._create_channel(name=name, topic=topic)
+        if not self.config.channel_id:
+            raise PlatformError(
+                "No Teams channel is set up for case rooms.",
+                hint="An administrator sets TACBOT_TEAMS_CHANNEL_ID (or Graph and TACBOT_TEAMS_TEAM_ID).",
+            )
+        reference = await self._create(
+            workspace,
+            ConversationParameters(
+                is_group=True,
+                channel_data={"channel": {"id": self.config.channel_id}, "tenant": {"id": workspace}},
+                activity=MessageFactory.text(f"{name}: {topic}"),
+            ),
+        )
+        room_id = str(reference.conversation.id)
+        self.refs.remember_conversation(
+            workspace=workspace,
+            kind="room",
+            key=room_id,
+            reference=reference,
+            now=self.clock.now(),
+            name=name,
+        )
+        return room_id
+
+    async def _create_channel(self, *, name: str, topic: str) -> str:
+        assert self.graph is not None
+        actor = acting_user.get()
+        owner = self._directory_id(actor) if actor else self.config.channel_owner
+        if not owner:
+            raise PlatformError(
+                "Nobody can own the new private channel.", hint="Set TACBOT_TEAMS_CHANNEL_OWNER."
+            )
+        final, n = name, 1
+        while True:
+            try:
+                return await self.graph.create_private_channel(name=final, description=topic, owner=owner)
+            except GraphError as exc:
+                if (exc.status != 409 and "NameAlreadyExists" not in exc.code) or n >= 20:
+                    raise
+                n += 1
+                final = f"{name}-{n}"
+
+    async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None:
+        if self.graph is not None:
+            for user_id in user_ids:
+                await self.graph.add_member(channel_id=room_id, user=self._directory_id(user_id))
+            return
+        # A thread in a shared channel has no members of its own: tell each person where it is.
+        for user_id in user_ids:
+            await self.direct_message(
+                workspace=workspace,
+                user_id=user_id,
+                reply=Reply.text(
+                    "You are on a case team in Teams. Its room is the thread ",
+                    Strong(self._room_label(room_id)),
+                    " in the case channel.",
+                    private=False,
+                ),
+            )
+
+    def _room_label(self, room_id: str) -> str:
+        known = self.refs.user(room_id, kind="room")
+        return known[0] if known and known[0] else "for this case"
+
+    async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
+        if self.graph is not None:
+            await self.graph.remove_member(channel_id=room_id, user=self._directory_id(user_id))
+
+    async def archive_room(self, *, workspace: str, room_id: str) -> None:
+        if self.graph is not None:
+            await self.graph.archive_channel(channel_id=room_id)
+
+    async def upload_file(
+        self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
+    ) -> None:
+        """Documents go to the channel's Files (SharePoint) through Graph; without Graph, say so."""
+        raise PlatformError(
+            "Posting documents to Teams needs Microsoft Graph, which is not set up here. "
+            "The plan is still shown in chat with `plan`."
+        )

@@ -1,0 +1,234 @@
+"""The neutral form operations every platform edge calls: open, save a draft, submit.
+
+Each checks first that the person is the one asked, or the case's key worker; anyone else gets a polite
+refusal (``NotAllowed``) and learns nothing about the case.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.core import Core
+from handlers.errors import NotAllowed, PlatformError
+from handlers.forms.answers import Answers, check_answers, display
+from handlers.forms.library import Form
+from handlers.model import Actor
+from handlers.render import case_title, mention
+from handlers.replies import Fields, Note, Reply, Span, Strong, para, reply
+from storage import audit
+from storage.models import Case, InputRequest, Person, School
+from storage.repo import cases as case_repo
+from storage.repo import forms as form_repo
+from storage.repo import people
+
+HEADLINES = 4
+HEADLINE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FormView:
+    """A form ready to show: the request, the case's title, and the answers to fill in (draft or last)."""
+
+    request_id: str
+    form: Form
+    case_title: str
+    due: date
+    state: str
+    answers: Answers
+    version: int  # the latest submitted version, 0 if none
+    from_draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoomPost:
+    """The short summary for the case room, posted after the submission is stored (see ``announce``)."""
+
+    platform: str
+    workspace: str
+    room_id: str
+    reply: Reply
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    """Either errors by field id (nothing stored), or the confirmation for the person who submitted."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    reply: Reply | None = None
+    version: int = 0
+    post: RoomPost | None = None  # still to be posted when ``submit_form(..., announce=False)``
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True, slots=True)
+class _Allowed:
+    request: InputRequest
+    case: Case
+    person: Person
+    form: Form
+
+
+def _refusal() -> NotAllowed:
+    return NotAllowed(
+        "Sorry, this form was not sent to you, so I can't open it.",
+        hint="If you think it should have been, ask the case's key worker.",
+    )
+
+
+def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
+    """The request, for the person asked (still on the team) or the key worker; else a refusal."""
+    if not request_id.isdigit() or len(request_id) > 12:
+        raise _refusal()
+    request = form_repo.get_request(s, request_id=int(request_id))
+    person = people.find_person(s, platform=actor.platform, external_id=actor.user_id)
+    if request is None or person is None:
+        raise _refusal()
+    case = s.get(Case, request.case_id)
+    school = s.scalars(
+        select(School).where(School.platform == actor.platform, School.external_id == actor.workspace)
+    ).one_or_none()
+    if case is None or school is None or case.school_id != school.id:
+        raise _refusal()
+    asked = person.id == request.requested_of_id and case_repo.active_membership(
+        s, case_id=case.id, person_id=person.id
+    )
+    if not asked and person.id != case.key_worker_id:
+        raise _refusal()
+    if request.state == "cancelled":
+        raise NotAllowed("This request was cancelled; there is nothing to fill in.")
+    form = core.forms.get(request.form_id)
+    if form is None:
+        raise NotAllowed("This form is no longer offered here.", hint="Ask the case's key worker.")
+    return _Allowed(request, case, person, form)
+
+
+def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
+    """The form to show, filled with the person's draft or else the latest submitted answers."""
+    with core.db.transaction() as s:
+        a = _allowed(s, core, actor, request_id)
+        draft = form_repo.get_draft(s, request_id=a.request.id, person_id=a.person.id)
+        latest = form_repo.latest_submission(s, request_id=a.request.id)
+        answers = dict(draft.answers) if draft else dict(latest.answers) if latest else {}
+        return FormView(
+            request_id=str(a.request.id),
+            form=a.form,
+            case_title=case_title(a.case),
+            due=a.request.due,
+            state=a.request.state,
+            answers=check_answers(a.form, answers, draft=True).answers,
+            version=latest.version if latest else 0,
+            from_draft=draft is not None,
+        )
+
+
+def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, object]) -> Reply:
+    """Keep what was typed so far (valid answers only; nothing is required yet)."""
+    now = core.clock.now()
+    with core.db.transaction() as s:
+        a = _allowed(s, core, actor, request_id)
+        if a.case.status != "open":
+            raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
+        answers = check_answers(a.form, raw, draft=True).answers
+        form_repo.save_draft(s, request_id=a.request.id, person_id=a.person.id, answers=answers, now=now)
+        audit.record(
+            s,
+            action="input.draft_saved",
+            at=now,
+            school_id=a.case.school_id,
+            case_id=a.case.id,
+            actor_id=a.person.id,
+            number=a.request.number,
+        )
+    return Reply.text(f"Draft saved: {a.form.title}. Open the form again to carry on.")
+
+
+async def announce(core: Core, post: RoomPost) -> None:
+    """Post the summary to the case room; it is stored either way, so a platform failure is ignored."""
+    with contextlib.suppress(PlatformError):
+        await core.platform(post.platform).post(
+            workspace=post.workspace, room_id=post.room_id, reply=post.reply
+        )
+
+
+async def submit_form(
+    core: Core, actor: Actor, request_id: str, raw: Mapping[str, object], *, announce_now: bool = True
+) -> SubmitResult:
+    """Check every answer; store a valid set as a new version and tell the case room in short.
+
+    An edge that must answer within a deadline (Slack's 3 s ack) passes ``announce_now=False`` and calls
+    ``announce(core, result.post)`` after acknowledging.
+    """
+    now = core.clock.now()
+    with core.db.transaction() as s:
+        a = _allowed(s, core, actor, request_id)
+        if a.case.status != "open":
+            raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
+        checked = check_answers(a.form, raw)
+        if not checked.ok:
+            return SubmitResult(errors=checked.errors)
+        submission = form_repo.add_submission(
+            s, request=a.request, answers=dict(checked.answers), submitted_by_id=a.person.id, now=now
+        )
+        form_repo.delete_draft(s, request_id=a.request.id, person_id=a.person.id)
+        audit.record(
+            s,
+            action="input.submitted",
+            at=now,
+            school_id=a.case.school_id,
+            case_id=a.case.id,
+            actor_id=a.person.id,
+            number=a.request.number,
+            form_id=a.form.id,
+            version=submission.version,
+            why="shared with the team around the child",
+        )
+        room = case_repo.get_room(s, case_id=a.case.id)
+        version, number = submission.version, a.request.number
+    post = None
+    if room is not None and room.external_id and room.state == "ready":
+        summary = room_summary(a.form, checked.answers, a.person, number, version, now, core)
+        post = RoomPost(room.platform, actor.workspace, room.external_id, summary)
+        if announce_now:
+            await announce(core, post)
+            post = None
+    again = f" (version {version})" if version > 1 else ""
+    return SubmitResult(
+        reply=Reply.text(
+            "Thank you. ", Strong(a.form.title), f" for {case_title(a.case)} is submitted{again}."
+        ),
+        version=version,
+        post=post,
+    )
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= HEADLINE_CHARS else text[: HEADLINE_CHARS - 1] + "…"
+
+
+def room_summary(
+    form: Form, answers: Answers, person: Person, number: int, version: int, at: datetime, core: Core
+) -> Reply:
+    """Form, who, when and a few headline answers (user text, escaped by every renderer)."""
+    answered = [f for f in form.fields if f.id in answers]
+    picked = [f for f in answered if f.headline][:HEADLINES] or answered[:HEADLINES]
+    when = at.astimezone(core.tz)
+    head: list[Span] = [Strong(form.title), " from ", mention(person), f" · {when:%a %d %b %Y %H:%M}"]
+    if version > 1:
+        head.append(f" · version {version}")
+    return reply(
+        para(*head),
+        Fields(tuple((f.label, (_clip(display(f, answers[f.id])),)) for f in picked)),
+        Note((f"The key worker can read it in full: `input {number}`.",)),
+        summary=f"{form.title} submitted",
+        private=False,
+    )

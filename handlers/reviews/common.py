@@ -1,0 +1,123 @@
+"""What the review use cases share: local times, the invitation message, telling the team."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from handlers.errors import PlatformError
+from handlers.platform import ChatPlatform
+from handlers.replies import Attachment, Heading, Note, Reply, Strong, para
+from handlers.reviews.ics import MIME, Meeting, ics
+from storage.models import Case, Review
+from storage.repo import cases as case_repo
+from storage.repo import people
+
+DEFAULT_TIME = time(15, 30)  # after school, when a review is fixed with no time
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@tacbot"
+
+
+def to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock date and time at the school -> the UTC instant (correct across clock changes)."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def when(starts: datetime, tz: ZoneInfo, place: str | None = None) -> str:
+    local = starts.astimezone(tz)
+    return f"{local:%a %d %b %Y at %H:%M}" + (f", {place}" if place else "")
+
+
+def member_ids(session: Session, *, case_id: int) -> tuple[str, ...]:
+    """Platform user ids of the case's current team."""
+    members = case_repo.active_members(session, case_id=case_id)
+    persons = people.people_by_id(session, ids={m.person_id for m in members})
+    return tuple(persons[m.person_id].external_id for m in members)
+
+
+def review_line(review: Review | None, tz: ZoneInfo) -> str:
+    """The next review in a few words, for `status`."""
+    if review is None:
+        return "none fixed"
+    if review.starts_at is None:
+        return "date poll open"
+    return when(review.starts_at, tz, review.place)
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """Everything needed to tell the team about a meeting once the transaction is over."""
+
+    reference: str
+    meeting: Meeting
+    kind: str  # fixed | moved | cancelled
+    member_ids: tuple[str, ...]
+    room_id: str | None
+
+
+def invitation(session: Session, *, case: Case, review: Review, kind: str, tz: ZoneInfo) -> Invitation:
+    assert review.starts_at is not None
+    room = case_repo.get_room(session, case_id=case.id)
+    meeting = Meeting(
+        uid=review.uid,
+        sequence=review.sequence,
+        starts=review.starts_at.astimezone(tz),
+        minutes=review.duration_min,
+        summary=f"{case.reference} review meeting",
+        place=review.place,
+        description=f"Team around the child review meeting for {case.reference}. "
+        "Type /tac plan in the case room to see the plan.",
+    )
+    room_id = room.external_id if room is not None and room.state == "ready" else None
+    return Invitation(case.reference, meeting, kind, member_ids(session, case_id=case.id), room_id)
+
+
+def invitation_reply(inv: Invitation, *, stamp: datetime) -> Reply:
+    m = inv.meeting
+    cancelled = inv.kind == "cancelled"
+    title = {
+        "fixed": f"Review meeting for {inv.reference}",
+        "moved": f"The review meeting for {inv.reference} has moved",
+        "cancelled": f"The review meeting for {inv.reference} is cancelled",
+    }[inv.kind]
+    place = f", {m.place}" if m.place else ""
+    body = para(Strong(f"{m.starts:%a %d %b %Y at %H:%M}"), f" ({m.minutes} min){place}.")
+    action = "remove it from" if cancelled else "add it to"
+    attachment = Attachment(f"{inv.reference}-review.ics", ics(m, stamp=stamp, cancelled=cancelled), MIME)
+    return Reply(
+        blocks=(Heading(title), body, Note((f"Open the attached invitation to {action} your calendar.",))),
+        summary=title,
+        private=False,
+        attachments=(attachment,),
+    )
+
+
+async def tell(platform: ChatPlatform, workspace: str, user_ids: tuple[str, ...], message: Reply) -> int:
+    """DM each person; returns how many could not be reached (the change stands either way)."""
+    failed = 0
+    for user_id in user_ids:
+        try:
+            await platform.direct_message(workspace=workspace, user_id=user_id, reply=message)
+        except PlatformError:
+            failed += 1
+    return failed
+
+
+async def send_invitations(
+    platform: ChatPlatform, workspace: str, inv: Invitation, *, stamp: datetime
+) -> int:
+    """Each member gets the invitation (.ics attached) by DM; the room hears of it too."""
+    message = invitation_reply(inv, stamp=stamp)
+    failed = await tell(platform, workspace, inv.member_ids, message)
+    if inv.room_id is not None:
+        notice = Reply(blocks=message.blocks[:2], summary=message.summary, private=False)
+        with contextlib.suppress(PlatformError):
+            await platform.post(workspace=workspace, room_id=inv.room_id, reply=notice)
+    return failed

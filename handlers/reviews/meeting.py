@@ -1,0 +1,154 @@
+"""Use cases `review on <date> [at <time>] [where "<place>"]`, `review cancel` and `review` (show)."""
+
+from __future__ import annotations
+
+from handlers import access
+from handlers.core import Ask
+from handlers.errors import NotFound, UsageError
+from handlers.grammar import commands as c
+from handlers.render import case_title
+from handlers.replies import Block, Bullets, Heading, Note, Reply, Strong, para, reply
+from handlers.reviews.common import (
+    DEFAULT_TIME,
+    Invitation,
+    invitation,
+    member_ids,
+    new_uid,
+    send_invitations,
+    tell,
+    to_utc,
+    when,
+)
+from handlers.reviews.poll_view import poll_message, tally_blocks
+from storage import audit
+from storage.repo import reviews as review_repo
+
+
+async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
+    tz = ask.core.tz
+    starts = to_utc(cmd.day, cmd.at or DEFAULT_TIME, tz)
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "schedule reviews")
+        access.require_open(acc)
+        if starts <= ask.now:
+            raise UsageError(f"{when(starts, tz)} is in the past.", command="review")
+        case = acc.case
+        review = review_repo.current_review(s, case_id=case.id)
+        kind = "fixed"
+        if review is not None and review.status == "scheduled":
+            if review.starts_at == starts and (cmd.where is None or cmd.where == review.place):
+                return Reply.text(f"The review is already fixed for {when(starts, tz, review.place)}.")
+            kind, old = "moved", review.starts_at
+            review.sequence += 1
+        elif review is not None:  # a poll was open: fixing the date directly closes it
+            old = None
+            review.status = "scheduled"
+        else:
+            old = None
+            review = review_repo.create_review(
+                s,
+                case_id=case.id,
+                status="scheduled",
+                starts_at=None,
+                place=None,
+                uid=new_uid(),
+                created_by_id=who.person.id,
+                now=ask.now,
+            )
+        review.starts_at, review.updated_at = starts, ask.now
+        review.place = cmd.where or review.place
+        audit.record(
+            s,
+            action=f"review.{kind}",
+            at=ask.now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=who.person.id,
+            review=review.number,
+            starts_at=starts.isoformat(),
+            old=old.isoformat() if old else None,
+            why="review invitations to the team",
+        )
+        inv = invitation(s, case=case, review=review, kind=kind, tz=tz)
+    return await announce(ask, inv)
+
+
+async def announce(ask: Ask, inv: Invitation) -> Reply:
+    failed = await send_invitations(ask.platform, ask.workspace, inv, stamp=ask.now)
+    verb = {"fixed": "fixed", "moved": "moved"}[inv.kind]
+    sent = len(inv.member_ids) - failed
+    text = f"Review meeting {verb}: {inv.meeting.starts:%a %d %b %Y at %H:%M}"
+    text += f", {inv.meeting.place}" if inv.meeting.place else ""
+    text += f". Invitations (.ics) sent to {sent} member(s)"
+    text += f"; {failed} could not be reached." if failed else "."
+    return Reply.text(text)
+
+
+async def review_cancel(ask: Ask, cmd: c.ReviewCancel) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "cancel reviews")
+        case = acc.case
+        review = review_repo.current_review(s, case_id=case.id)
+        if review is None:
+            raise NotFound(f"{case.reference} has no review meeting or poll to cancel.")
+        was_scheduled = review.status == "scheduled"
+        review.status, review.updated_at = "cancelled", ask.now
+        review.sequence += 1
+        audit.record(
+            s,
+            action="review.cancelled",
+            at=ask.now,
+            school_id=case.school_id,
+            case_id=case.id,
+            actor_id=who.person.id,
+            review=review.number,
+        )
+        inv = (
+            invitation(s, case=case, review=review, kind="cancelled", tz=ask.core.tz)
+            if was_scheduled
+            else None
+        )
+        members = member_ids(s, case_id=case.id)
+    if inv is None:
+        await tell(
+            ask.platform, ask.workspace, members, Reply.text(f"The date poll for {case.reference} is closed.")
+        )
+        return Reply.text(f"Cancelled the date poll for {case.reference}.")
+    await send_invitations(ask.platform, ask.workspace, inv, stamp=ask.now)
+    return Reply.text(f"Cancelled the review meeting of {case.reference}; the team's calendars were told.")
+
+
+async def review_show(ask: Ask, cmd: c.ReviewShow) -> Reply:
+    tz = ask.core.tz
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        case = acc.case
+        review = review_repo.current_review(s, case_id=case.id)
+        held = [r for r in review_repo.reviews(s, case_id=case.id) if r.status == "held"]
+        blocks: list[Block] = [Heading(f"Reviews of {case_title(case)}")]
+        if review is None:
+            blocks.append(
+                para(
+                    "No review meeting is fixed. ",
+                    "Key worker: `review on <date> at <time>` or `review poll`.",
+                )
+            )
+        elif review.status == "scheduled" and review.starts_at is not None:
+            blocks.append(para(Strong("Next review"), ": ", when(review.starts_at, tz, review.place)))
+        else:
+            blocks += tally_blocks(s, case=case, review=review, tz=tz, names=acc.is_key_worker)
+            slots = list(review_repo.slots(s, review_id=review.id))
+            blocks += poll_message(case.reference, review, slots, tz).blocks[1:]  # answer here too
+        if held:
+            last = held[-1]
+            blocks.append(
+                Bullets(((Strong("Last review"), ": ", when(last.starts_at or last.created_at, tz)),))
+            )
+            if last.decided:
+                blocks.append(Note(("Decided: ", last.decided)))
+    return reply(*blocks, summary=f"Reviews of {case.reference}")

@@ -1,0 +1,106 @@
+"""The pre-meeting pack: the plan (and each input's latest version) posted to the room before a review.
+
+Due 2 weeks before the meeting on the `annual-review` route (SEND Regulations 2014 reg 20), 1 week
+before otherwise. ``pack_due_at`` gives the instant; the reminders queue calls ``post_pack`` then
+(``post_due_packs`` does it for every meeting whose pack is due, for a clock tick).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from handlers import plan_data
+from handlers.core import Core
+from handlers.errors import PlatformError
+from handlers.plan_view import plan_blocks
+from handlers.replies import Block, Divider, Heading, Note, Reply
+from handlers.reviews.common import when
+from storage import audit
+from storage.models import Case, School
+from storage.repo import cases as case_repo
+from storage.repo import reviews as review_repo
+
+PACK_MORNING = time(8, 0)
+
+# Further parts of the pack, e.g. the latest version of each input (issue 5), registered at start-up.
+PackPart = Callable[[Session, Case], list[Block]]
+PACK_PARTS: list[PackPart] = []
+
+
+def pack_lead(route: str) -> timedelta:
+    return timedelta(weeks=2) if route == "annual-review" else timedelta(weeks=1)
+
+
+def pack_due_at(*, route: str, starts_at: datetime, tz: ZoneInfo) -> datetime:
+    """When the pack goes out: 08:00 at the school on the day 1 or 2 weeks before, never later than that."""
+    latest = starts_at - pack_lead(route)
+    morning = datetime.combine(latest.astimezone(tz).date(), PACK_MORNING, tzinfo=tz).astimezone(UTC)
+    return min(morning, latest)
+
+
+async def post_pack(core: Core, review_id: int) -> bool:
+    """Post the pack for a fixed meeting to its case room, once; False when there is nothing to do."""
+    now = core.clock.now()
+    with core.db.transaction() as s:
+        review = review_repo.get_review(s, review_id=review_id)
+        if review is None or review.status != "scheduled" or review.pack_posted_at is not None:
+            return False
+        if review.starts_at is None or review.starts_at <= now:
+            return False
+        case = s.get(Case, review.case_id)
+        assert case is not None
+        school = s.get(School, case.school_id)
+        room = case_repo.get_room(s, case_id=case.id)
+        if school is None or room is None or room.state != "ready" or not room.external_id:
+            return False
+        today = now.astimezone(core.tz).date()
+        plan = plan_data.load(s, case=case, today=today, tz=core.tz)
+        blocks: list[Block] = [
+            Heading(f"Pack for the review meeting, {when(review.starts_at, core.tz, review.place)}"),
+            Note(("Please read before the meeting. The latest plan follows.",)),
+            Divider(),
+            *plan_blocks(plan)[:40],
+        ]
+        for part in PACK_PARTS:
+            blocks += part(s, case)
+        review.pack_posted_at = now
+        audit.record(
+            s,
+            action="review.pack_posted",
+            at=now,
+            school_id=case.school_id,
+            case_id=case.id,
+            review=review.number,
+            why="pre-meeting pack to the team's room",
+        )
+        platform, workspace, room_id = core.platform(school.platform), school.external_id, room.external_id
+    message = Reply(blocks=tuple(blocks[:50]), summary=f"Review pack for {plan.reference}", private=False)
+    try:
+        await platform.post(workspace=workspace, room_id=room_id, reply=message)
+    except PlatformError:
+        with core.db.transaction() as s:  # not delivered: the next tick tries again
+            again = review_repo.get_review(s, review_id=review_id)
+            if again is not None:
+                again.pack_posted_at = None
+        return False
+    return True
+
+
+async def post_due_packs(core: Core) -> list[int]:
+    """Post every pack that is due now; returns the review ids posted."""
+    now = core.clock.now()
+    with core.db.transaction() as s:
+        due = [
+            r.id
+            for r in review_repo.scheduled_reviews(s)
+            if r.starts_at is not None
+            and r.pack_posted_at is None
+            and r.starts_at > now
+            and (case := s.get(Case, r.case_id)) is not None
+            and pack_due_at(route=case.route, starts_at=r.starts_at, tz=core.tz) <= now
+        ]
+    return [review_id for review_id in due if await post_pack(core, review_id)]

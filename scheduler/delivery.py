@@ -1,0 +1,378 @@
+"""Sending what is due: claim a batch atomically, decide from current data, deliver, mark sent.
+
+Where reminders go: a direct message to the person (``core.platforms[school platform].direct_message``),
+not the case room: a chaser is about one person's task, and nudging people in front of the team is
+neither kind nor necessary. Escalations and blocks go to the key worker the same way.
+
+Delivery guarantee. Between concurrent workers (several ``serve`` instances, ``tacbot reminders run-due``
+processes) each reminder is sent once: a row is claimed by one atomic statement (PostgreSQL ``FOR UPDATE
+SKIP LOCKED``; SQLite's ``BEGIN IMMEDIATE`` write lock around a conditional ``UPDATE ... WHERE state =
+'pending'``) and only the claimant marks it. Around a crash we chose AT-LEAST-ONCE: a worker that dies
+after sending but before marking leaves its rows claimed, and when their lease expires another worker
+takes them back and sends them again. A lost chaser is worse than a rare duplicate. The window is small:
+each batch is marked as soon as it is sent, and a worker stops sending and hands its rows back well
+before its lease ends, so a live worker's rows are never taken back.
+
+Rate limits: a platform raising ``RateLimited`` delivered nothing; we wait ``retry_after`` (injected
+``sleep``) and retry that message, and if the platform keeps refusing, the unsent rows go back to the
+queue due after ``retry_after``: nothing lost, nothing doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from handlers.core import Core
+from handlers.errors import PlatformError, RateLimited
+from handlers.replies import Reply
+from scheduler import messages, policies, queue
+from scheduler.calendar import SchoolCalendar, load_calendar
+from scheduler.digest import KIND as DIGEST
+from scheduler.digest import build_digest
+from scheduler.subjects import SUBJECTS, Subject
+from storage.models import AuditEvent, Case, Membership, Person, Reminder, School
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+LEASE = timedelta(minutes=5)
+BATCH = 500
+MAX_WAIT = 30.0  # longest Retry-After we wait for inside one pass
+MAX_ATTEMPTS = 5
+CHASED = ("action", "input_request")
+
+
+@dataclass
+class RunStats:
+    """What one ``run_due`` pass did."""
+
+    claimed: int = 0
+    sent: int = 0
+    cancelled: int = 0
+    held: int = 0
+    failed: int = 0
+    rate_limited: int = 0
+    batches: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    reminder_id: int
+    platform: str
+    workspace: str
+    user_id: str
+    reply: Reply
+
+
+@dataclass
+class Batch:
+    """The decisions about one claimed batch."""
+
+    outgoing: list[Outgoing] = field(default_factory=list)
+    follow_ups: dict[int, list[Reminder]] = field(default_factory=dict)
+    rows: dict[int, Reminder] = field(default_factory=dict)
+    more_due: bool = False  # a follow-up (an escalation) is due at once: run another batch
+
+
+def claimable(now: datetime) -> object:
+    return or_(
+        and_(Reminder.state == "pending", Reminder.due_at <= now),
+        and_(Reminder.state == "claimed", Reminder.lease_until < now),
+    )
+
+
+def claim(
+    session: Session, *, token: str, now: datetime, lease: timedelta, limit: int, platforms: Sequence[str]
+) -> list[int]:
+    """Claim up to ``limit`` due rows (or rows whose lease expired) for ``token``; returns their ids.
+
+    Two statements: select the candidates, locking them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+    concurrent workers take disjoint rows; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), then
+    a conditional update of exactly those ids. Not one ``UPDATE ... WHERE id IN (SELECT ... LIMIT)``:
+    PostgreSQL may re-run such a subquery and claim more than ``limit`` rows.
+    """
+    cond = claimable(now)
+    ids = list(
+        session.scalars(
+            select(Reminder.id)
+            .join(School, School.id == Reminder.school_id)
+            .where(cond, School.platform.in_(platforms))  # type: ignore[arg-type]
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Reminder)
+        )
+    )
+    if not ids:
+        return []
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids), cond)  # type: ignore[arg-type]
+        .values(state="claimed", claim_token=token, lease_until=now + lease, attempts=Reminder.attempts + 1)
+        .returning(Reminder.id),
+        execution_options={"synchronize_session": False},
+    )
+    return [int(i) for i in result.scalars()]
+
+
+class _Calendars:
+    """Calendars per school, loaded once per pass."""
+
+    def __init__(self, core: Core) -> None:
+        self.core, self.by_school = core, dict[int, SchoolCalendar]()
+
+    def get(self, session: Session, school_id: int) -> SchoolCalendar:
+        if school_id not in self.by_school:
+            self.by_school[school_id] = load_calendar(
+                session, school_id=school_id, tz=self.core.tz, hours=self.core.hours
+            )
+        return self.by_school[school_id]
+
+
+def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendars, stats: RunStats) -> Batch:
+    """Decide about each claimed row from current data; cancel or hold the ones not to send now."""
+    rows = list(
+        session.scalars(select(Reminder).where(Reminder.claim_token == token, Reminder.state == "claimed"))
+    )
+    case_ids = {r.case_id for r in rows if r.case_id is not None}
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    schools = {
+        s.id: s for s in session.scalars(select(School).where(School.id.in_({r.school_id for r in rows})))
+    }
+    members = {
+        (case_id, person_id)
+        for case_id, person_id in session.execute(
+            select(Membership.case_id, Membership.person_id).where(
+                Membership.case_id.in_(case_ids), Membership.active.is_(True)
+            )
+        )
+    }
+    subjects: dict[str, dict[int, Subject]] = {}
+    for kind in {r.subject_kind for r in rows if r.subject_kind in SUBJECTS}:
+        subjects[kind] = SUBJECTS[kind].load(session, [r.subject_id for r in rows if r.subject_kind == kind])
+    owner_ids = {s.owner_id for by in subjects.values() for s in by.values() if s.owner_id is not None}
+    people = {
+        p.id: p
+        for p in session.scalars(
+            select(Person).where(Person.id.in_({r.recipient_id for r in rows} | owner_ids))
+        )
+    }
+    batch, cancel, fail, hold = Batch(), list[int](), list[int](), dict[int, datetime]()
+    # After downtime several chasers of one subject to one person may be due: send only the latest.
+    latest: dict[tuple[str, int, int], Reminder] = {}
+    for r in rows:
+        group = (r.subject_kind, r.subject_id, r.recipient_id)
+        if group not in latest or (r.due_at, r.id) > (latest[group].due_at, latest[group].id):
+            latest[group] = r
+    for r in rows:
+        if latest[(r.subject_kind, r.subject_id, r.recipient_id)] is not r:
+            cancel.append(r.id)
+            continue
+        cal = calendars.get(session, r.school_id)
+        school, person = schools[r.school_id], people[r.recipient_id]
+        if not cal.is_working(now):
+            hold[r.id] = cal.next_working_slot(now)
+            continue
+        if r.subject_kind == DIGEST:
+            body = build_digest(session, school_id=r.school_id, person_id=r.recipient_id, cal=cal, now=now)
+        else:
+            case = cases.get(r.case_id) if r.case_id is not None else None
+            if r.subject_kind not in SUBJECTS:
+                log.error("no SubjectSource for reminder kind %s (reminder %s)", r.subject_kind, r.id)
+                fail.append(r.id)
+                continue
+            subject = subjects[r.subject_kind].get(r.subject_id)
+            if (
+                case is None
+                or case.status != "open"
+                or (case.id, r.recipient_id) not in members
+                or subject is None
+                or not subject.open
+                or (subject.due is not None and r.anchor and r.anchor != subject.due.isoformat())
+                or (
+                    r.step.startswith("before")
+                    and subject.due is not None
+                    and cal.local(now).date() >= subject.due
+                )
+            ):
+                cancel.append(r.id)
+                continue
+            today = cal.local(now).date()
+            if r.step == "escalation":
+                owner = people.get(subject.owner_id) if subject.owner_id is not None else None
+                body = messages.escalation(case=case, subject=subject, owner=owner)
+            else:
+                body = messages.chaser(
+                    kind=r.subject_kind, step=r.step, case=case, subject=subject, today=today
+                )
+            if r.subject_kind in CHASED:
+                steps = policies.follow_ups(cal, step=r.step, fired_at=now)
+                batch.follow_ups[r.id] = queue.planned(
+                    kind=r.subject_kind,
+                    subject_id=r.subject_id,
+                    school_id=r.school_id,
+                    case_id=r.case_id,
+                    recipient_id=r.recipient_id,
+                    steps=steps,
+                    anchor=r.anchor,
+                    now=now,
+                    key_worker_id=case.key_worker_id,
+                )
+        batch.rows[r.id] = r
+        batch.outgoing.append(Outgoing(r.id, school.platform, school.external_id, person.external_id, body))
+    if cancel:
+        _set(session, token, cancel, state="cancelled")
+    if fail:
+        _set(session, token, fail, state="failed")
+    for slot in set(hold.values()):
+        _set(session, token, [i for i, at in hold.items() if at == slot], state="pending", due_at=slot)
+    stats.cancelled += len(cancel)
+    stats.failed += len(fail)
+    stats.held += len(hold)
+    return batch
+
+
+def _set(session: Session, token: str, ids: list[int], *, state: str, **values: object) -> list[int]:
+    """Move our own claimed rows to ``state``; returns the ids that were still ours."""
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids), Reminder.claim_token == token, Reminder.state == "claimed")
+        .values(state=state, lease_until=None, **values)
+        .returning(Reminder.id),
+        execution_options={"synchronize_session": False},
+    )
+    return [int(i) for i in result.scalars()]
+
+
+async def _send(
+    core: Core, batch: Batch, *, sleep: Sleep, deadline: float, stats: RunStats
+) -> tuple[list[int], dict[int, float], list[int]]:
+    """Deliver in order. Returns (sent ids, ids to put back with a delay in seconds, failed ids)."""
+    sent: list[int] = []
+    back: dict[int, float] = {}
+    failed: list[int] = []
+    for i, out in enumerate(batch.outgoing):
+        if time.monotonic() > deadline:  # keep well inside the lease: hand the rest back now
+            back.update({o.reminder_id: 0.0 for o in batch.outgoing[i:]})
+            break
+        tries = 0
+        while True:
+            try:
+                await core.platform(out.platform).direct_message(
+                    workspace=out.workspace, user_id=out.user_id, reply=out.reply
+                )
+                sent.append(out.reminder_id)
+                break
+            except RateLimited as limited:
+                stats.rate_limited += 1
+                tries += 1
+                if tries > 3 or limited.retry_after > MAX_WAIT:
+                    back.update({o.reminder_id: limited.retry_after for o in batch.outgoing[i:]})
+                    return sent, back, failed
+                await sleep(limited.retry_after)
+            except PlatformError as error:
+                log.warning("reminder %s not delivered: %s", out.reminder_id, error.message)
+                failed.append(out.reminder_id)
+                break
+    return sent, back, failed
+
+
+def mark(
+    session: Session,
+    *,
+    token: str,
+    now: datetime,
+    batch: Batch,
+    sent: list[int],
+    back: dict[int, float],
+    failed: list[int],
+) -> int:
+    """Record the outcome of a batch: sent rows, follow-ups, audit; put back what was not delivered."""
+    marked = _set(session, token, sent, state="sent", sent_at=now) if sent else []
+    rows = [batch.rows[i] for i in marked]
+    follow_ups = [f for i in marked for f in batch.follow_ups.get(i, [])]
+    queue.store(session, follow_ups)
+    batch.more_due = any(f.due_at <= now for f in follow_ups)
+    if rows:
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "school_id": r.school_id,
+                    "case_id": r.case_id,
+                    "actor_id": None,
+                    "action": "reminder.sent",
+                    "detail": {
+                        "kind": r.subject_kind,
+                        "subject_id": r.subject_id,
+                        "step": r.step,
+                        "to": r.recipient_id,
+                    },
+                    "at": now,
+                }
+                for r in rows
+            ],
+        )
+    for delay in set(back.values()):
+        ids = [i for i, d in back.items() if d == delay]
+        # Not delivered: give the claim's attempt back and queue it again after the platform's pause.
+        _set(
+            session,
+            token,
+            ids,
+            state="pending",
+            due_at=now + timedelta(seconds=delay),
+            attempts=Reminder.attempts - 1,
+        )
+    for i in failed:
+        r = batch.rows[i]
+        if r.attempts >= MAX_ATTEMPTS:
+            _set(session, token, [i], state="failed")
+        else:
+            _set(session, token, [i], state="pending", due_at=now + timedelta(minutes=10 * r.attempts))
+    return len(marked)
+
+
+async def run_due(
+    core: Core,
+    *,
+    now: datetime,
+    batch_size: int = BATCH,
+    lease: timedelta = LEASE,
+    sleep: Sleep = asyncio.sleep,
+) -> RunStats:
+    """Send every reminder due at ``now`` once, in batches; returns what happened.
+
+    Nothing is sent outside working time on a school day (weekends, bank holidays, the school's own
+    holidays): those reminders wait for the next working slot. Transactions never span a platform call.
+    """
+    stats = RunStats()
+    if not SchoolCalendar(tz=core.tz, hours=core.hours).is_working(now):
+        return stats
+    calendars = _Calendars(core)
+    platforms = sorted(core.platforms)
+    while True:
+        token = uuid.uuid4().hex
+        with core.db.transaction() as s:
+            ids = claim(s, token=token, now=now, lease=lease, limit=batch_size, platforms=platforms)
+            if not ids:
+                break
+            batch = prepare(s, token=token, now=now, calendars=calendars, stats=stats)
+        stats.claimed += len(ids)
+        stats.batches += 1
+        deadline = time.monotonic() + lease.total_seconds() / 2
+        sent, back, failed = await _send(core, batch, sleep=sleep, deadline=deadline, stats=stats)
+        with core.db.transaction() as s:
+            stats.sent += mark(s, token=token, now=now, batch=batch, sent=sent, back=back, failed=failed)
+        stats.failed += len(failed)
+        if len(ids) < batch_size and not batch.more_due:
+            break
+    return stats

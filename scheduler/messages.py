@@ -1,0 +1,110 @@
+"""The words of reminders, chasers, escalations and the weekly digest (neutral replies).
+
+Privacy: a reminder names the case by reference and alias only (``case_title``) and the subject by its
+number ("Action 2"); never the action's text, the pupil's details or anything typed about them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from handlers.render import case_title, mention
+from handlers.replies import Block, Bullets, Button, Buttons, Heading, Note, Prompt, Reply, Span, para, reply
+from scheduler.policies import overdue_number
+from scheduler.subjects import Subject
+from storage.models import Case, Person
+
+CHASER = "chaser"
+
+
+def chaser_buttons(kind: str, subject_id: int) -> Buttons:
+    """Done / Need more time (a new date) / Blocked (a reason): handled by ``handlers.chasers``."""
+    value = f"{kind}:{subject_id}"
+    return Buttons(
+        (
+            Button("Done", f"{CHASER}.done", value, style="primary"),
+            Button("Need more time", f"{CHASER}.later", value, prompt=Prompt("date", "New due date", "date")),
+            Button(
+                "Blocked", f"{CHASER}.blocked", value, prompt=Prompt("text", "What is blocking it?", "reason")
+            ),
+        )
+    )
+
+
+def _day(d: date | None) -> str:
+    return f"{d:%a %d %b}" if d else "soon"
+
+
+def _line(step: str, subject: Subject, today: date) -> str:
+    label, due = subject.label, subject.due
+    n = overdue_number(step)
+    if n is not None:
+        return f"{label} was due {_day(due)} and is overdue. Is it done?"
+    if step == "due" or due == today:
+        return f"{label} is due today ({_day(due)})."
+    if step.startswith("week-"):
+        return f"{label} is due {_day(due)} ({step.replace('-', ' ')} of the 6-week statutory timescale)."
+    if step.startswith("review-"):
+        return f"Reminder: the review meeting is on {_day(due)}."
+    return {
+        "ar-invitations": (
+            f"The annual review is on {_day(due)}: send the invitations and advice requests now."
+        ),
+        "ar-advice-due": f"Advice for the annual review on {_day(due)} is due now (2 weeks before).",
+        "ar-pack": f"Circulate the annual review pack now: the meeting is on {_day(due)}.",
+        "ar-report-due": f"The annual review report for the meeting of {_day(due)} is due now.",
+    }.get(step, f"{label} is due {_day(due)}.")
+
+
+def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -> Reply:
+    """A reminder or chaser to the person who owes something (a DM)."""
+    line = _line(step, subject, today)
+    blocks: list[Block] = [Heading(f"Reminder: {case_title(case)}"), para(line)]
+    if subject.answerable and (step in ("due", "before-2") or step.startswith(("overdue", "week-"))):
+        blocks.append(chaser_buttons(kind, subject.id))
+    blocks.append(Note((f"See it with `/tac status case {case.reference}`.",)))
+    return reply(*blocks, summary=f"{case.reference}: {line}")
+
+
+def escalation(*, case: Case, subject: Subject, owner: Person | None) -> Reply:
+    """To the key worker, once, after the second overdue chaser went unanswered."""
+    spans: list[Span] = [f"{subject.label} was due {_day(subject.due)} and is still open after two chasers"]
+    if owner is not None:
+        spans += [" to ", mention(owner)]
+    spans.append(".")
+    return reply(
+        Heading(f"Overdue: {case_title(case)}"),
+        para(*spans),
+        Note(("You may want to talk to them, or change the plan.",)),
+        summary=f"{case.reference}: {subject.label} is overdue",
+    )
+
+
+def blocked(*, case: Case, label: str, who: Person, reason: str) -> Reply:
+    """To the key worker: someone pressed Blocked on a chaser. ``reason`` is user text (escaped)."""
+    return reply(
+        Heading(f"Blocked: {case_title(case)}"),
+        para(mention(who), f" says {label} is blocked: ", reason),
+        summary=f"{case.reference}: {label} is blocked",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestLine:
+    case: Case
+    overdue: int
+    upcoming: int
+
+
+def digest(*, lines: list[DigestLine], today: date) -> Reply:
+    """The SENCO's weekly digest: open cases, overdue actions, what is due in the next week."""
+    overdue = sum(x.overdue for x in lines)
+    upcoming = sum(x.upcoming for x in lines)
+    summary = f"Week of {today:%d %b}: {len(lines)} open cases, {overdue} overdue, {upcoming} due this week"
+    if not lines:
+        return reply(Heading("Your TAC week"), para("You have no open cases."), summary=summary)
+    items = tuple(
+        (f"{case_title(x.case)}: {x.overdue} overdue, {x.upcoming} due in the next 7 days",) for x in lines
+    )
+    return reply(Heading("Your TAC week"), para(summary + "."), Bullets(items), summary=summary)

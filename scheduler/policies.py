@@ -1,0 +1,164 @@
+"""Reminder policies: when each reminder about a subject fires, as steps on the school calendar.
+
+Defaults from issue 4 (a school can override them by passing its own ``Policy``):
+
+- actions: 2 school days before the due date (only when set further ahead than that), on the due day,
+  1 school day after, then every 3 school days while overdue; after the second overdue chaser the key
+  worker is told once (escalation).
+- input requests: the same; on the ``ehc-assessment`` route the due date defaults to 6 weeks after the
+  request (SEND Regulations 2014, reg 8) and the early chasers are at weeks 4 and 5 instead.
+- reviews: members 14 and 7 days before and 1 school day before; on the ``annual-review`` route also the
+  statutory schedule (reg 20): invitations and advice requests 8 weeks before, advice due 2 weeks before,
+  the pack circulated 2 weeks before, the review report due 2 weeks after.
+
+Overdue repetition is never pre-created: ``follow_ups`` queues the next chaser when one is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from scheduler.calendar import SchoolCalendar
+
+RECIPIENT = "recipient"
+KEY_WORKER = "key_worker"
+EHC_ADVICE_WEEKS = 6
+EHC_CHASER_WEEKS = (4, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One reminder a policy plans: its step name, when it fires (UTC) and to whom."""
+
+    name: str
+    at: datetime
+    audience: str = RECIPIENT
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The numbers of the chasing policy; the defaults are issue 4's."""
+
+    before_school_days: int = 2
+    after_school_days: int = 1
+    repeat_school_days: int = 3
+    escalate_after_overdue: int = 2
+    review_days_before: tuple[int, ...] = (14, 7)
+    review_school_days_before: int = 1
+
+
+DEFAULT = Policy()
+
+
+def default_due(*, kind: str, route: str, requested_on: date) -> date | None:
+    """A due date when none was given: 6 weeks after the request for EHC assessment advice."""
+    if kind == "input_request" and route == "ehc-assessment":
+        return requested_on + timedelta(weeks=EHC_ADVICE_WEEKS)
+    return None
+
+
+def chaser_steps(
+    cal: SchoolCalendar,
+    *,
+    due: date,
+    now: datetime,
+    policy: Policy = DEFAULT,
+    early: tuple[tuple[str, date], ...] = (),
+) -> list[Step]:
+    """Before / due-day / first overdue chasers of something due on ``due``; past steps are dropped."""
+    steps: list[Step] = []
+    if early:
+        steps += [Step(name, cal.slot_on(day)) for name, day in early]
+    else:
+        before = cal.add_school_days(cal.next_school_day(due), -policy.before_school_days)
+        steps.append(Step(f"before-{policy.before_school_days}", cal.day_start(before)))
+    steps.append(Step("due", cal.slot_on(due)))
+    first_overdue = cal.add_school_days(cal.next_school_day(due), policy.after_school_days)
+    steps.append(Step("overdue-1", cal.day_start(first_overdue)))
+    return [s for s in steps if s.name in ("due", "overdue-1") or s.at > now]
+
+
+def action_steps(cal: SchoolCalendar, *, due: date, now: datetime, policy: Policy = DEFAULT) -> list[Step]:
+    """The reminders of a plan action due on ``due``, planned at ``now``."""
+    return chaser_steps(cal, due=due, now=now, policy=policy)
+
+
+def input_request_steps(
+    cal: SchoolCalendar,
+    *,
+    due: date,
+    route: str,
+    requested_on: date,
+    now: datetime,
+    policy: Policy = DEFAULT,
+) -> list[Step]:
+    """The chasers of a requested input; the EHC assessment route chases at weeks 4 and 5."""
+    early: tuple[tuple[str, date], ...] = ()
+    if route == "ehc-assessment":
+        early = tuple((f"week-{w}", requested_on + timedelta(weeks=w)) for w in EHC_CHASER_WEEKS)
+        early = tuple((name, day) for name, day in early if day < due)
+    return chaser_steps(cal, due=due, now=now, policy=policy, early=early)
+
+
+def review_steps(
+    cal: SchoolCalendar, *, meeting: date, route: str, now: datetime, policy: Policy = DEFAULT
+) -> list[Step]:
+    """Reminders of a review meeting on ``meeting``; "before" steps fall back to an earlier school day."""
+    steps = [
+        Step(f"review-{days}d", cal.day_start(cal.previous_school_day(meeting - timedelta(days=days))))
+        for days in policy.review_days_before
+    ]
+    day_before = cal.add_school_days(meeting, -policy.review_school_days_before)
+    steps.append(Step(f"review-{policy.review_school_days_before}sd", cal.day_start(day_before)))
+    if route == "annual-review":
+        two_before = cal.day_start(cal.previous_school_day(meeting - timedelta(weeks=2)))
+        steps += [
+            Step(
+                "ar-invitations",
+                cal.day_start(cal.previous_school_day(meeting - timedelta(weeks=8))),
+                KEY_WORKER,
+            ),
+            Step("ar-advice-due", two_before),
+            Step("ar-pack", two_before, KEY_WORKER),
+            Step("ar-report-due", cal.slot_on(meeting + timedelta(weeks=2)), KEY_WORKER),
+        ]
+    return [s for s in steps if s.at > now]
+
+
+def steps_for(
+    cal: SchoolCalendar,
+    *,
+    kind: str,
+    due: date,
+    route: str,
+    now: datetime,
+    requested_on: date | None = None,
+    policy: Policy = DEFAULT,
+) -> list[Step]:
+    """The policy of a subject kind: ``action``, ``input_request`` or ``review`` (others: action's)."""
+    if kind == "review":
+        return review_steps(cal, meeting=due, route=route, now=now, policy=policy)
+    if kind == "input_request":
+        asked = requested_on or cal.local(now).date()
+        return input_request_steps(cal, due=due, route=route, requested_on=asked, now=now, policy=policy)
+    return action_steps(cal, due=due, now=now, policy=policy)
+
+
+def overdue_number(step: str) -> int | None:
+    """``"overdue-3"`` -> 3; None for any other step."""
+    name, _, n = step.partition("-")
+    return int(n) if name == "overdue" and n.isdigit() else None
+
+
+def follow_ups(cal: SchoolCalendar, *, step: str, fired_at: datetime, policy: Policy = DEFAULT) -> list[Step]:
+    """What to queue when ``step`` has been sent: the next overdue chaser, and the escalation once."""
+    n = overdue_number(step)
+    if n is None:
+        return []
+    fired_day = cal.local(fired_at).date()
+    nxt = cal.day_start(cal.add_school_days(cal.next_school_day(fired_day), policy.repeat_school_days))
+    steps = [Step(f"overdue-{n + 1}", nxt)]
+    if n == policy.escalate_after_overdue:
+        steps.append(Step("escalation", cal.next_working_slot(fired_at), KEY_WORKER))
+    return steps

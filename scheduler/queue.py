@@ -1,0 +1,240 @@
+"""The durable reminder queue: the generic API other features call in the SAME transaction as their change.
+
+Typical use from a use case (inside ``with ask.core.db.transaction() as s:``)::
+
+    cal = load_calendar(s, school_id=case.school_id, tz=core.tz, hours=core.hours)
+    queue.schedule(s, cal=cal, kind="input_request", subject_id=req.id, school_id=case.school_id,
+                   case_id=case.id, recipient_id=person.id, key_worker_id=case.key_worker_id,
+                   due=req.due, route=case.route, now=ask.now, requested_on=ask.today)
+    queue.reschedule(s, ..., due=new_due)           # the due date moved: re-plan
+    queue.cancel_for(s, kind="input_request", subject_id=req.id, now=ask.now)   # done / withdrawn
+
+Rows are unique on ``key`` (kind, subject, recipient, step, anchor date), so calling ``schedule`` twice
+queues nothing new. Whether a reminder still makes sense is decided again when it fires
+(``scheduler.delivery``), from current data, through the subject's registered ``SubjectSource``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from scheduler import policies
+from scheduler.calendar import SchoolCalendar
+from scheduler.policies import KEY_WORKER, Policy, Step
+from storage.models import Reminder
+
+OPEN_STATES = ("pending", "claimed")
+
+
+def reminder_key(*, kind: str, subject_id: int, recipient_id: int, step: str, anchor: str) -> str:
+    return f"{kind}:{subject_id}:{recipient_id}:{step}:{anchor}"
+
+
+def store(session: Session, rows: Sequence[Reminder]) -> list[Reminder]:
+    """Queue new rows in one go: keys already queued are kept (cancelled ones revived), the rest added."""
+    if not rows:
+        return []
+    existing = {
+        r.key: r for r in session.scalars(select(Reminder).where(Reminder.key.in_({r.key for r in rows})))
+    }
+    out: list[Reminder] = []
+    for row in rows:
+        found = existing.get(row.key)
+        if found is None:
+            session.add(row)
+            existing[row.key] = row
+            out.append(row)
+            continue
+        if found.state == "cancelled":
+            found.state, found.due_at, found.claim_token, found.lease_until = (
+                "pending",
+                row.due_at,
+                None,
+                None,
+            )
+        out.append(found)
+    session.flush()
+    return out
+
+
+def planned(
+    *,
+    kind: str,
+    subject_id: int,
+    school_id: int,
+    case_id: int | None,
+    recipient_id: int,
+    steps: Sequence[Step],
+    anchor: str,
+    now: datetime,
+    key_worker_id: int | None = None,
+) -> list[Reminder]:
+    """Rows (not yet stored) for ``steps``; key-worker steps go to ``key_worker_id``."""
+    rows: list[Reminder] = []
+    for step in steps:
+        to = key_worker_id if step.audience == KEY_WORKER and key_worker_id is not None else recipient_id
+        rows.append(
+            Reminder(
+                key=reminder_key(
+                    kind=kind, subject_id=subject_id, recipient_id=to, step=step.name, anchor=anchor
+                ),
+                school_id=school_id,
+                case_id=case_id,
+                subject_kind=kind,
+                subject_id=subject_id,
+                recipient_id=to,
+                step=step.name,
+                anchor=anchor,
+                due_at=step.at,
+                state="pending",
+                attempts=0,
+                created_at=now,
+            )
+        )
+    return rows
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    subject_id: int,
+    school_id: int,
+    case_id: int | None,
+    recipient_id: int,
+    steps: Sequence[Step],
+    anchor: str,
+    now: datetime,
+    key_worker_id: int | None = None,
+) -> list[Reminder]:
+    """Queue already planned ``steps`` for one subject (one-off reminders, digests, follow-ups)."""
+    return store(
+        session,
+        planned(
+            kind=kind,
+            subject_id=subject_id,
+            school_id=school_id,
+            case_id=case_id,
+            recipient_id=recipient_id,
+            steps=steps,
+            anchor=anchor,
+            now=now,
+            key_worker_id=key_worker_id,
+        ),
+    )
+
+
+def schedule(
+    session: Session,
+    *,
+    cal: SchoolCalendar,
+    kind: str,
+    subject_id: int,
+    school_id: int,
+    case_id: int | None,
+    recipient_id: int,
+    due: date,
+    route: str,
+    now: datetime,
+    key_worker_id: int | None = None,
+    requested_on: date | None = None,
+    policy: Policy = policies.DEFAULT,
+) -> list[Reminder]:
+    """Expand the policy of ``kind`` for a subject due (or meeting) on ``due`` into queued rows.
+
+    ``kind``: ``action``, ``input_request`` or ``review`` (see ``scheduler.policies``); for a review,
+    call it once per member (key-worker steps are de-duplicated by their key). ``key_worker_id`` receives
+    the escalation and the key-worker steps. Returns the rows (new or already there).
+    """
+    steps = policies.steps_for(
+        cal, kind=kind, due=due, route=route, now=now, requested_on=requested_on, policy=policy
+    )
+    return enqueue(
+        session,
+        kind=kind,
+        subject_id=subject_id,
+        school_id=school_id,
+        case_id=case_id,
+        recipient_id=recipient_id,
+        steps=steps,
+        anchor=due.isoformat(),
+        now=now,
+        key_worker_id=key_worker_id,
+    )
+
+
+def cancel_for(
+    session: Session, *, kind: str, subject_id: int, now: datetime, recipient_id: int | None = None
+) -> int:
+    """Cancel every reminder still to be sent about a subject (optionally to one person); returns how many.
+
+    A row another process has claimed is cancelled too: its sender decides again from current data and
+    the final mark only applies to rows still claimed by it.
+    """
+    query = (
+        update(Reminder)
+        .where(
+            Reminder.subject_kind == kind,
+            Reminder.subject_id == subject_id,
+            Reminder.state.in_(OPEN_STATES),
+        )
+        .values(state="cancelled", lease_until=None)
+    )
+    if recipient_id is not None:
+        query = query.where(Reminder.recipient_id == recipient_id)
+    result = session.execute(query.returning(Reminder.id), execution_options={"synchronize_session": False})
+    return len(result.all())
+
+
+def reschedule(
+    session: Session,
+    *,
+    cal: SchoolCalendar,
+    kind: str,
+    subject_id: int,
+    school_id: int,
+    case_id: int | None,
+    recipient_id: int,
+    due: date,
+    route: str,
+    now: datetime,
+    key_worker_id: int | None = None,
+    requested_on: date | None = None,
+    policy: Policy = policies.DEFAULT,
+) -> list[Reminder]:
+    """The due date moved (or the owner changed): cancel what is still queued and plan afresh."""
+    cancel_for(session, kind=kind, subject_id=subject_id, now=now)
+    return schedule(
+        session,
+        cal=cal,
+        kind=kind,
+        subject_id=subject_id,
+        school_id=school_id,
+        case_id=case_id,
+        recipient_id=recipient_id,
+        due=due,
+        route=route,
+        now=now,
+        key_worker_id=key_worker_id,
+        requested_on=requested_on,
+        policy=policy,
+    )
+
+
+def pending_for(session: Session, *, kind: str, subject_id: int) -> list[Reminder]:
+    """Reminders still to be sent about a subject, soonest first (for status views and tests)."""
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(
+                Reminder.subject_kind == kind,
+                Reminder.subject_id == subject_id,
+                Reminder.state.in_(OPEN_STATES),
+            )
+            .order_by(Reminder.due_at, Reminder.id)
+        )
+    )

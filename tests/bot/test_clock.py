@@ -1,0 +1,52 @@
+"""The reminder clock: APScheduler jobs in memory, started and stopped with the server; the digest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp.test_utils import TestClient, TestServer
+from apscheduler.jobstores.memory import MemoryJobStore
+
+from bot.clock import clock_plugin
+from bot.console.session import ConsoleBot
+from bot.server import make_app
+from bot.settings import Settings
+from handlers.clock import ManualClock
+from handlers.core import Core
+from scheduler.clock import DIGEST, RUN_DUE, make_scheduler, weekly_digest
+from tests.scheduler.helpers import LONDON, at, case_with_action
+
+
+async def test_jobs_tick_every_30_seconds_and_digest_monday_8(core: Core) -> None:
+    sched = make_scheduler(core, tz=LONDON)
+    sched.start(paused=True)
+    try:
+        run = sched.get_job(RUN_DUE)
+        digest = sched.get_job(DIGEST)
+        assert run.trigger.interval == timedelta(seconds=30)
+        assert (run.coalesce, run.max_instances, run.misfire_grace_time) == (True, 1, 6 * 3600)
+        assert digest.coalesce and digest.max_instances == 1
+        fields = {f.name: str(f) for f in digest.trigger.fields}
+        assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("mon", "8", "0")
+        assert isinstance(sched._jobstores["default"], MemoryJobStore)  # nothing pickled, nothing kept
+    finally:
+        sched.shutdown(wait=False)
+
+
+async def test_the_server_starts_and_stops_the_clock(core: Core) -> None:
+    settings = Settings(DATABASE_URL="sqlite://", TACBOT_SENCOS="")
+    async with TestClient(TestServer(make_app(core, plugins=[clock_plugin(settings)]))) as client:
+        assert (await client.get("/healthz")).status == 200
+
+
+async def test_weekly_digest_once_per_week(bot: ConsoleBot, clock: ManualClock) -> None:
+    await case_with_action(bot, due="2026-09-16")
+    clock.set(at(2026, 9, 21, 8, 0))  # the next Monday 08:00: the action is overdue
+    assert await weekly_digest(bot.core) == 1
+    assert await weekly_digest(bot.core) == 1  # the same row (same week): not sent again
+    digests = [d for d in bot.sent_to(user="sam") if "Your TAC week" in d.text]
+    assert len(digests) == 1
+    assert "TAC-0001 (Robin): 1 overdue" in digests[0].text and "Phonics" not in digests[0].text
+    clock.set(at(2026, 9, 28, 8, 0))
+    await weekly_digest(bot.core)
+    assert len([d for d in bot.sent_to(user="sam") if "Your TAC week" in d.text]) == 2

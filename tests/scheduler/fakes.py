@@ -1,0 +1,52 @@
+"""Fake chat platforms for delivery tests: one that records to a file (shared by processes), one that
+rate-limits, one that dies mid-send."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handlers.errors import RateLimited
+from handlers.replies import Reply
+
+
+class FilePlatform:
+    """Appends one line per direct message to a file: deliveries from several processes, counted."""
+
+    name = "fake"
+
+    def __init__(self, path: Path, *, die_on_send: bool = False) -> None:
+        self.path, self.die_on_send = path, die_on_send
+
+    async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
+        if self.die_on_send:
+            os._exit(9)  # the process is killed between claim and mark
+        line = f"{os.getpid()}\t{user_id}\t{reply.summary}\n".encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+
+@dataclass
+class ListPlatform:
+    """Records in memory; raises ``RateLimited`` on the calls listed in ``limit_on`` (1-based)."""
+
+    name: str = "fake"
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    limit_on: dict[int, float] = field(default_factory=dict)
+    calls: int = 0
+
+    async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
+        self.calls += 1
+        if self.calls in self.limit_on:
+            raise RateLimited(retry_after=self.limit_on.pop(self.calls))
+        self.sent.append((user_id, reply.summary))
+
+
+def summaries(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.split("\t", 2)[2] for line in path.read_text().splitlines()]
