@@ -65,6 +65,8 @@ class Sent:
     activity: dict[str, Any]
     auth: str
     reply_to: str | None = None
+    id: str = ""  # what the connector answered: the id a later update (PUT) names
+    updated: bool = False  # an update in place of the card ``id`` (PUT), not a new message
 
     @property
     def text(self) -> str:
@@ -90,6 +92,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
@@ -99,15 +102,26 @@ class FakeConnector:
             await self.server.close()
 
     async def _send(self, request: web.Request) -> web.Response:
+        activity_id = str(next(self.ids))
         self.sent.append(
             Sent(
                 conversation=request.match_info["cid"],
                 activity=await request.json(),
                 auth=request.headers.get("Authorization", ""),
                 reply_to=request.match_info.get("aid"),
+                id=activity_id,
             )
         )
-        return web.json_response({"id": str(next(self.ids))})
+        return web.json_response({"id": activity_id})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        """Edit a message the bot sent earlier in that conversation; anything else is not found."""
+        cid, aid = request.match_info["cid"], request.match_info["aid"]
+        if not any(s.id == aid and s.conversation == cid for s in self.sent):
+            return web.json_response({"error": {"code": "ActivityNotFoundInConversation"}}, status=404)
+        activity = await request.json()
+        self.sent.append(Sent(cid, activity, request.headers.get("Authorization", ""), id=aid, updated=True))
+        return web.json_response({"id": aid})
 
     async def _create(self, request: web.Request) -> web.Response:
         params = await request.json()
