@@ -16,8 +16,9 @@ from botbuilder.schema import (
     AdaptiveCardInvokeValue,
     Attachment,
 )
+from botbuilder.schema.teams import FileConsentCardResponse
 
-from bot.teams import form_turn
+from bot.teams import file_consent, form_turn
 from bot.teams.cards import CARD_CONTENT_TYPE, render_card
 from bot.teams.platform import TeamsPlatform, card_activity
 from bot.teams.refs import acting_user, tenant
@@ -166,3 +167,14 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         else:
             value = render_card(await self._reply(turn_context))
         return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=value)
+
+    async def on_teams_file_consent_accept(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        """*Allow* on a file offered in a 1:1 chat (a review's .ics): upload it to their OneDrive."""
+        await file_consent.accepted(turn_context, file_consent_card_response)
+
+    async def on_teams_file_consent_decline(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        await file_consent.declined(turn_context, file_consent_card_response)

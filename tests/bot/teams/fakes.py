@@ -79,6 +79,7 @@ class FakeConnector:
 
     sent: list[Sent] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # OneDrive: name -> (bytes, range)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1789380000000))
     server: TestServer | None = None
 
@@ -94,6 +95,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        app.router.add_put("/onedrive/upload/{name}", self._onedrive)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -122,6 +124,12 @@ class FakeConnector:
         activity = await request.json()
         self.sent.append(Sent(cid, activity, request.headers.get("Authorization", ""), id=aid, updated=True))
         return web.json_response({"id": aid})
+
+    async def _onedrive(self, request: web.Request) -> web.Response:
+        """The OneDrive upload URL a file consent card's *Allow* gives the bot (served here too)."""
+        name = request.match_info["name"]
+        self.uploads[name] = (await request.read(), request.headers.get("Content-Range", ""))
+        return web.json_response({"id": f"item-{name}", "name": name}, status=201)
 
     async def _create(self, request: web.Request) -> web.Response:
         params = await request.json()
@@ -157,8 +165,10 @@ class FakeGraph:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     archived: set[str] = field(default_factory=set)
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # channel -> file name -> content
     server: TestServer | None = None
     token: str = "graph-token"
+    drive: str = "b!oakPrimarySenTeamDrive"
 
     @property
     def url(self) -> str:
@@ -178,8 +188,10 @@ class FakeGraph:
     async def _route(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.json_response({"error": {"code": "InvalidAuthenticationToken"}}, status=401)
-        body = await request.json() if request.can_read_body else None
         path = request.match_info["path"]
+        if path.startswith("drives/"):
+            return await self._upload(request, path)
+        body = await request.json() if request.can_read_body else None
         self.calls.append((request.method, path, body))
         parts = path.split("/")  # teams/{team}/channels[/{channel}[/members[/{id}]|/archive]]
         if request.method == "POST" and len(parts) == 3:
@@ -208,7 +220,30 @@ class FakeGraph:
         if parts[4:] == ["archive"]:
             self.archived.add(channel_id)
             return web.Response(status=202)
+        if parts[4:] == ["filesFolder"] and request.method == "GET":
+            return web.json_response(
+                {
+                    "id": f"folder-{channel_id}",
+                    "name": self.channels[channel_id]["displayName"],
+                    "parentReference": {"driveId": self.drive, "driveType": "documentLibrary"},
+                    "folder": {"childCount": len(self.files.get(channel_id, {}))},
+                }
+            )
         return web.json_response({"error": {"code": "BadRequest"}}, status=400)
+
+    async def _upload(self, request: web.Request, path: str) -> web.Response:
+        """``PUT drives/{drive}/items/{folder}:/{name}:/content``: the simple upload of a new file."""
+        match = re.fullmatch(r"drives/([^/]+)/items/folder-([^/]+):/(.+):/content", path)
+        if request.method != "PUT" or match is None or match.group(1) != self.drive:
+            return web.json_response({"error": {"code": "itemNotFound"}}, status=404)
+        channel_id, name = match.group(2), match.group(3)
+        if channel_id not in self.channels:
+            return web.json_response({"error": {"code": "itemNotFound"}}, status=404)
+        content = await request.read()
+        self.calls.append(("PUT", path, None))
+        self.files.setdefault(channel_id, {})[name] = content
+        url = f"https://oakprimary.sharepoint.com/sites/SENteam-{channel_id[3:13]}/Shared%20Documents/{name}"
+        return web.json_response({"id": f"item-{name}", "name": name, "size": len(content), "webUrl": url})
 
 
 def _user(member: dict[str, Any]) -> str:
