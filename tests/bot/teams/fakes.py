@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.bot.teams.cardcheck import card_errors
 from tests.bot.teams.fixtures import BOT_ID, TENANT, recorded
 
 
@@ -80,6 +81,7 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # OneDrive: name -> (bytes, range)
+    invalid: list[str] = field(default_factory=list)  # schema errors of any Adaptive Card the bot sent
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1789380000000))
     server: TestServer | None = None
 
@@ -103,12 +105,18 @@ class FakeConnector:
         if self.server is not None:
             await self.server.close()
 
+    def _check(self, activity: dict[str, Any]) -> dict[str, Any]:
+        for attachment in activity.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                self.invalid.extend(card_errors(attachment["content"]))
+        return activity
+
     async def _send(self, request: web.Request) -> web.Response:
         activity_id = str(next(self.ids))
         self.sent.append(
             Sent(
                 conversation=request.match_info["cid"],
-                activity=await request.json(),
+                activity=self._check(await request.json()),
                 auth=request.headers.get("Authorization", ""),
                 reply_to=request.match_info.get("aid"),
                 id=activity_id,
@@ -121,7 +129,7 @@ class FakeConnector:
         cid, aid = request.match_info["cid"], request.match_info["aid"]
         if not any(s.id == aid and s.conversation == cid for s in self.sent):
             return web.json_response({"error": {"code": "ActivityNotFoundInConversation"}}, status=404)
-        activity = await request.json()
+        activity = self._check(await request.json())
         self.sent.append(Sent(cid, activity, request.headers.get("Authorization", ""), id=aid, updated=True))
         return web.json_response({"id": aid})
 
