@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -143,10 +144,20 @@ class GraphClient:
         if not drive or not folder.get("id"):
             raise PlatformError("Microsoft Teams did not say where the channel's files are kept.")
         path = f"drives/{quote(drive, safe='')}/items/{quote(str(folder['id']), safe='')}"
-        item = await self._call("PUT", f"{path}:/{quote(filename, safe='')}:/content", upload=content)
+        name = quote(safe_filename(filename), safe="")
+        item = await self._call("PUT", f"{path}:/{name}:/content", upload=content)
         if not item.get("webUrl"):
             raise PlatformError("Microsoft Teams stored the file but gave no link to it.")
         return str(item["webUrl"])
+
+
+_UNSAFE = re.compile(r'["*:<>?/\\|#%\x00-\x1f]')
+
+
+def safe_filename(name: str) -> str:
+    """A name SharePoint accepts: no ``" * : < > ? / \\ | # %``, no leading/trailing dots or spaces."""
+    cleaned = _UNSAFE.sub("-", name).strip(" .")
+    return cleaned or "document"
 
 
 def _member(user: str, *, owner: bool) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.teams.files import CONSENT_CONTENT_TYPE, INFO_CONTENT_TYPE, MAX_OFFERED
+from bot.teams.graph import safe_filename
 from handlers.errors import PlatformError
 from handlers.replies import Attachment, Reply
 from tests.bot.teams.cardcheck import assert_valid_card
@@ -136,3 +137,12 @@ async def test_a_room_message_with_a_file_puts_it_in_the_channel_files(teams: Te
     await teams.platform.post(workspace=TENANT, room_id=room, reply=_invitation())
     assert teams.graph is not None and "TAC-0001-review.ics" in teams.graph.files[room]
     assert "TAC-0001-review.ics is in this channel's Files" in teams.room_posts(room)[-1].text
+
+
+async def test_a_file_name_sharepoint_refuses_is_made_safe(teams: TeamsHarness) -> None:
+    room = await _case_room(teams)
+    await teams.platform.upload_file(
+        workspace=TENANT, room_id=room, filename='Robin: plan "v2"?.pdf', content=b"%PDF", title="Plan"
+    )
+    assert teams.graph is not None and list(teams.graph.files[room]) == ["Robin- plan -v2--.pdf"]
+    assert safe_filename(" .. ") == "document" and safe_filename("a#b%c.ics") == "a-b-c.ics"
