@@ -146,3 +146,22 @@ async def test_a_file_name_sharepoint_refuses_is_made_safe(teams: TeamsHarness) 
     )
     assert teams.graph is not None and list(teams.graph.files[room]) == ["Robin- plan -v2--.pdf"]
     assert safe_filename(" .. ") == "document" and safe_filename("a#b%c.ics") == "a-b-c.ics"
+
+
+async def test_a_review_typed_in_teams_offers_each_member_its_invitation(teams: TeamsHarness) -> None:
+    await teams.say("tom", "help")
+    room = await _case_room(teams)
+    await teams.say("sam", 'consent given by "Jo Taylor" scope all', room=room)
+    await teams.say("sam", "invite @tom class-teacher", room=room)
+    reply = await teams.say("sam", 'review on 20/10/2026 at 14:30 where "Meeting room 2"', room=room)
+    assert "Invitations (.ics) sent to 2 member(s)" in reply
+    message, offer = teams.connector.to("a:1tomPersonalChat")[-2:]
+    assert "Tue 20 Oct 2026 at 14:30" in message.text and "Meeting room 2" in message.text
+    [attachment] = offer.activity["attachments"]
+    assert attachment["contentType"] == CONSENT_CONTENT_TYPE and attachment["name"] == "TAC-0001-review.ics"
+    assert "Tue 20 Oct 2026 at 14:30" in teams.room_posts(room)[-1].text
+    assert teams.graph is not None and teams.graph.files.get(room, {}) == {}  # the room's notice has no file
+    [saved] = await _consent(teams, offer, "accept")
+    ics, _ = teams.connector.uploads["TAC-0001-review.ics"]
+    assert b"BEGIN:VCALENDAR" in ics and b"Meeting room 2" in ics
+    assert saved.activity["attachments"][0]["contentType"] == INFO_CONTENT_TYPE
