@@ -34,20 +34,19 @@ async def open_case(ask: Ask, cmd: c.Open) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         access.require_senco(s, who, "open a case")
-        existing = case_repo.find_open_case_by_alias(s, school_id=who.school.id, alias=alias)
+        # Only the asker's own cases are looked at: another SENCO's aliases stay invisible to them.
+        existing = case_repo.find_open_case_by_alias(
+            s, school_id=who.school.id, alias=alias, member_id=who.person.id
+        )
         if existing is not None:
             room = case_repo.get_room(s, case_id=existing.id)
             if existing.key_worker_id == who.person.id and room is not None and room.state != "ready":
                 case = existing  # a repeat of `open` retries the room that failed
-            elif case_repo.active_membership(s, case_id=existing.id, person_id=who.person.id):
+            else:
                 raise UsageError(
                     f"{existing.reference} already uses the alias {alias}.",
                     command="open",
                     hint="Choose another alias, or carry on in that case.",
-                )
-            else:
-                raise UsageError(
-                    "Another open case already uses that alias.", command="open", hint="Choose another alias."
                 )
         else:
             number = people.next_case_number(s, school_id=who.school.id)

@@ -41,6 +41,12 @@ class Ask:
     now: datetime
     today: date
 
+    @classmethod
+    def start(cls, core: Core, command: Command) -> Ask:
+        """An Ask at the core clock's current instant, with today's date in the school's zone."""
+        now = core.clock.now()
+        return cls(core=core, command=command, now=now, today=now.astimezone(core.tz).date())
+
     @property
     def platform(self) -> ChatPlatform:
         return self.core.platform(self.command.actor.platform)

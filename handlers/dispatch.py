@@ -86,14 +86,9 @@ INTERACTIONS: dict[str, InteractionHandler] = {
 }
 
 
-def _ask(core: Core, command: Command) -> Ask:
-    now = core.clock.now()
-    return Ask(core=core, command=command, now=now, today=now.astimezone(core.tz).date())
-
-
 async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
     """Handle a button press from anyone. Always returns a reply for the presser; never raises."""
-    ask = _ask(core, Command(actor=interaction.actor, text="", room_id=interaction.room_id))
+    ask = Ask.start(core, Command(actor=interaction.actor, text="", room_id=interaction.room_id))
     handler = INTERACTIONS.get(interaction.action.partition(".")[0])
     try:
         if handler is None:
@@ -113,7 +108,7 @@ async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
 
 async def handle(core: Core, command: Command) -> Reply:
     """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises."""
-    ask = _ask(core, command)
+    ask = Ask.start(core, command)
     try:
         parsed = parse(command.text, today=ask.today)
         return await USE_CASES[type(parsed)](ask, parsed)

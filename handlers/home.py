@@ -57,8 +57,7 @@ def _caseload(s: Session, ask: Ask, who: access.Asker) -> Caseload:
 
 async def overview(core: Core, actor: Actor) -> Reply:
     """What the person sees when they open the bot's Home: a SENCO's caseload, or the help."""
-    now = core.clock.now()
-    ask = Ask(core=core, command=Command(actor=actor, text=""), now=now, today=now.astimezone(core.tz).date())
+    ask = Ask.start(core, Command(actor=actor, text=""))
     with core.db.transaction() as s:
         who = access.asker(s, ask)
         load = _caseload(s, ask, who) if people.is_senco(s, person_id=who.person.id) else None
@@ -86,7 +85,13 @@ def _render(ask: Ask, load: Caseload) -> Reply:
         Divider(),
     ]
     cases: list[tuple[Span, ...]] = [
-        (Strong(k.reference), " ", k.alias, f" · {k.route}", f" · opened {k.opened_at:%d %b %Y}")
+        (
+            Strong(k.reference),
+            " ",
+            k.alias,
+            f" · {k.route}",
+            f" · opened {k.opened_at.astimezone(ask.core.tz):%d %b %Y}",
+        )
         for k in load.cases
     ]
     _section(blocks, "Open cases", cases, "No open cases. Open one with `/tac open <alias>`.")

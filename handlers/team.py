@@ -119,6 +119,7 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
         access.require_key_worker(acc, "remove people")
+        access.require_open(acc)
         case = acc.case
         person = people.find_person(s, platform=ask.command.actor.platform, external_id=cmd.person.user_id)
         membership = person and case_repo.active_membership(s, case_id=case.id, person_id=person.id)

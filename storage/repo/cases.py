@@ -56,12 +56,17 @@ def get_case_by_room(session: Session, *, platform: str, room_external_id: str) 
     ).one_or_none()
 
 
-def find_open_case_by_alias(session: Session, *, school_id: int, alias: str) -> Case | None:
+def find_open_case_by_alias(session: Session, *, school_id: int, alias: str, member_id: int) -> Case | None:
+    """An open case with this alias among those ``member_id`` is on: other cases stay invisible."""
     return session.scalars(
-        select(Case).where(
+        select(Case)
+        .join(Membership, Membership.case_id == Case.id)
+        .where(
             Case.school_id == school_id,
             Case.status == "open",
             func.lower(Case.alias) == alias.lower(),
+            Membership.person_id == member_id,
+            Membership.active.is_(True),
         )
     ).first()
 

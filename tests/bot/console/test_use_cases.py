@@ -195,3 +195,20 @@ async def test_room_names_and_notifications_never_carry_the_alias(bot: ConsoleBo
 async def test_an_unknown_button_is_refused_politely(bot: ConsoleBot) -> None:
     reply = await bot.press("tom", "nothing.here", "1")
     assert "no longer does anything" in reply
+
+
+async def test_another_sencos_alias_is_not_revealed(bot: ConsoleBot) -> None:
+    from bot.app import add_sencos
+
+    add_sencos(bot.core.db, [("console", "lee")], clock=bot.core.clock, added_by="tests")
+    await bot.exec("sam", "/tac open AlexB")
+    reply = await bot.exec("lee", "/tac open AlexB")
+    assert "Opened case *TAC-0002 (AlexB)*" in reply
+
+
+async def test_a_closed_case_keeps_its_team(bot: ConsoleBot) -> None:
+    room = await opened(bot)
+    await bot.exec("sam", "/tac invite @tom class-teacher", room=room)
+    await bot.exec("sam", "/tac close", room=room)
+    assert "is closed" in await bot.exec("sam", "/tac remove @tom case TAC-0001")
+    assert count(bot, Membership) == 2
