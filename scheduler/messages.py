@@ -62,7 +62,10 @@ def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -
     line = _line(step, subject, today)
     blocks: list[Block] = [Heading(f"Reminder: {case_title(case)}"), para(line)]
     if subject.answerable and (step in ("due", "before-2") or step.startswith(("overdue", "week-"))):
-        blocks.append(chaser_buttons(kind, subject.id))
+        answers = chaser_buttons(kind, subject.id)
+        blocks.append(Buttons(subject.buttons + answers.buttons))
+    elif subject.buttons:
+        blocks.append(Buttons(subject.buttons))
     blocks.append(Note((f"See it with `/tac status case {case.reference}`.",)))
     return reply(*blocks, summary=f"{case.reference}: {line}")
 
