@@ -46,7 +46,7 @@ def _line(step: str, subject: Subject, today: date) -> str:
     if step.startswith("week-"):
         return f"{label} is due {_day(due)} ({step.replace('-', ' ')} of the 6-week statutory timescale)."
     if step.startswith("review-"):
-        return f"Reminder: the review meeting is on {_day(due)}."
+        return f"The review meeting is on {_day(due)}."
     return {
         "ar-invitations": (
             f"The annual review is on {_day(due)}: send the invitations and advice requests now."

@@ -6,6 +6,7 @@ from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
+from handlers.reminders import calendar_for
 from handlers.render import case_title
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Strong, para, reply
 from handlers.reviews.common import (
@@ -20,6 +21,7 @@ from handlers.reviews.common import (
     when,
 )
 from handlers.reviews.poll_view import poll_message, tally_blocks
+from handlers.reviews.reminding import plan_review, stop_review
 from storage import audit
 from storage.repo import reviews as review_repo
 
@@ -71,6 +73,8 @@ async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
             old=old.isoformat() if old else None,
             why="review invitations to the team",
         )
+        cal = calendar_for(s, ask, school_id=case.school_id)
+        plan_review(s, cal=cal, case=case, review=review, now=ask.now)
         inv = invitation(s, case=case, review=review, kind=kind, tz=tz)
     return await announce(ask, inv)
 
@@ -97,6 +101,7 @@ async def review_cancel(ask: Ask, cmd: c.ReviewCancel) -> Reply:
             raise NotFound(f"{case.reference} has no review meeting or poll to cancel.")
         was_scheduled = review.status == "scheduled"
         review.status, review.updated_at = "cancelled", ask.now
+        stop_review(s, review=review, now=ask.now)
         review.sequence += 1
         audit.record(
             s,

@@ -1,8 +1,9 @@
 """The pre-meeting pack: the plan (and each input's latest version) posted to the room before a review.
 
 Due 2 weeks before the meeting on the `annual-review` route (SEND Regulations 2014 reg 20), 1 week
-before otherwise. ``pack_due_at`` gives the instant; the reminders queue calls ``post_pack`` then
-(``post_due_packs`` does it for every meeting whose pack is due, for a clock tick).
+before otherwise. ``pack_due_at`` gives the instant; the reminders queue runs ``pack_job`` then (a
+``review_pack`` reminder queued by ``handlers.reviews.reminding``). ``post_due_packs`` posts every pack
+that is due, for operators and tests.
 """
 
 from __future__ import annotations
@@ -88,6 +89,20 @@ async def post_pack(core: Core, review_id: int) -> bool:
                 again.pack_posted_at = None
         return False
     return True
+
+
+async def pack_job(core: Core, review_id: int) -> bool:
+    """The reminders queue's job: post the pack; False (try again) only if it is still due but unsent."""
+    if await post_pack(core, review_id):
+        return True
+    with core.db.transaction() as s:
+        review = review_repo.get_review(s, review_id=review_id)
+        if review is None or review.status != "scheduled" or review.pack_posted_at is not None:
+            return True
+        if review.starts_at is None or review.starts_at <= core.clock.now():
+            return True
+        room = case_repo.get_room(s, case_id=review.case_id)
+        return room is None or room.state != "ready" or not room.external_id
 
 
 async def post_due_packs(core: Core) -> list[int]:
