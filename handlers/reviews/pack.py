@@ -20,6 +20,7 @@ from handlers.errors import PlatformError
 from handlers.plan_view import plan_blocks
 from handlers.replies import Block, Divider, Heading, Note, Reply
 from handlers.reviews.common import when
+from handlers.reviews.pack_inputs import inputs_part
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo
@@ -27,9 +28,10 @@ from storage.repo import reviews as review_repo
 
 PACK_MORNING = time(8, 0)
 
-# Further parts of the pack, e.g. the latest version of each input (issue 5), registered at start-up.
-PackPart = Callable[[Session, Case], list[Block]]
-PACK_PARTS: list[PackPart] = []
+# Further parts of the pack after the plan: the latest version of each input (issue 5).
+PackPart = Callable[[Session, Case, Core], list[Block]]
+PACK_PARTS: list[PackPart] = [inputs_part]
+MOST_BLOCKS = 50
 
 
 def pack_lead(route: str) -> timedelta:
@@ -60,14 +62,14 @@ async def post_pack(core: Core, review_id: int) -> bool:
             return False
         today = now.astimezone(core.tz).date()
         plan = plan_data.load(s, case=case, today=today, tz=core.tz)
+        parts = [b for part in PACK_PARTS for b in part(s, case, core)][: MOST_BLOCKS // 2]
         blocks: list[Block] = [
             Heading(f"Pack for the review meeting, {when(review.starts_at, core.tz, review.place)}"),
             Note(("Please read before the meeting. The latest plan follows.",)),
             Divider(),
-            *plan_blocks(plan)[:40],
+            *plan_blocks(plan)[: MOST_BLOCKS - 3 - len(parts)],
+            *parts,
         ]
-        for part in PACK_PARTS:
-            blocks += part(s, case)
         review.pack_posted_at = now
         audit.record(
             s,
@@ -79,7 +81,9 @@ async def post_pack(core: Core, review_id: int) -> bool:
             why="pre-meeting pack to the team's room",
         )
         platform, workspace, room_id = core.platform(school.platform), school.external_id, room.external_id
-    message = Reply(blocks=tuple(blocks[:50]), summary=f"Review pack for {plan.reference}", private=False)
+    message = Reply(
+        blocks=tuple(blocks[:MOST_BLOCKS]), summary=f"Review pack for {plan.reference}", private=False
+    )
     try:
         await platform.post(workspace=workspace, room_id=room_id, reply=message)
     except PlatformError:

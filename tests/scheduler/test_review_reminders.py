@@ -6,6 +6,7 @@ from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
 from scheduler.delivery import run_due
 from storage.models import Person
+from tests.bot.console.test_forms import EP
 from tests.bot.console.test_reviews import team
 from tests.scheduler.helpers import at, queued
 
@@ -58,6 +59,10 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
 ) -> None:
     room = await team(bot)
     await bot.exec("sam", '/tac outcome add "Robin joins a club by July"', room=room)
+    await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
+    rid = bot.form_requests("anna")[-1]
+    await bot.fill_form("anna", rid, EP)
+    await bot.fill_form("anna", rid, {**EP, "strengths": "Persistent; <!channel> loves Lego"})
     await bot.exec("sam", '/tac review on 10/11/2026 at 09:00 where "Room 2"', room=room)
     assert await tick(bot, clock, at(2026, 10, 27, 9)) == 3  # 14 days before, each member
     text = [d.text for d in bot.sent_to(user="tom") if "Reminder:" in d.text][-1]
@@ -68,6 +73,11 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     # The pack is due Tue 3 Nov 08:00 (a week before); the bot was down until Wednesday afternoon.
     await tick(bot, clock, at(2026, 11, 4, 14))
     assert len(packs()) == 1 and "Robin joins a club" in packs()[0].text
+    pack = packs()[0].text
+    assert "Inputs from the team (latest versions)" in pack
+    assert "*Educational psychology advice* from @anna · 14 Sep 2026 · version 2" in pack
+    assert "Strengths and interests: Persistent; <!channel> loves Lego" in pack
+    assert "Main area of need: Cognition and learning" in pack and "kind, strong visual" not in pack
     await tick(bot, clock, at(2026, 11, 5, 9))
     assert len(packs()) == 1
 
