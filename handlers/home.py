@@ -1,4 +1,4 @@
-"""The SENCO's overview (Slack App Home): open cases and overdue actions; help for everyone else."""
+"""The SENCO's overview (Slack App Home): open cases, overdue actions and inputs, next reviews; else help."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from handlers.grammar import commands as c
 from handlers.model import Actor, Command
 from handlers.render import mention
 from handlers.replies import Block, Bullets, Divider, Fields, Heading, Note, Reply, Span, Strong, reply
+from handlers.reviews.common import when
 from storage.repo import cases as case_repo
+from storage.repo import forms as form_repo
 from storage.repo import people
 from storage.repo import plan as plan_repo
+from storage.repo import reviews as review_repo
 
 
 async def overview(core: Core, actor: Actor) -> Reply:
@@ -30,12 +33,33 @@ async def overview(core: Core, actor: Actor) -> Reply:
                 for action in plan_repo.actions(s, case_id=case.id)
                 if action.status == "open" and action.due < ask.today
             ]
-            owners = people.people_by_id(s, ids={a.owner_id for _, a in overdue})
+            late_inputs = [
+                (case, r)
+                for case in cases
+                for r in form_repo.requests_for_case(s, case_id=case.id)
+                if r.state == "open" and r.due < ask.today
+            ]
+            reviews = [
+                (case, review)
+                for case in cases
+                if (review := review_repo.current_review(s, case_id=case.id)) is not None
+                and review.status == "scheduled"
+                and review.starts_at is not None
+            ]
+            owners = people.people_by_id(
+                s, ids={a.owner_id for _, a in overdue} | {r.requested_of_id for _, r in late_inputs}
+            )
     if not senco:
         return await help.show_help(ask, c.Help(case_ref=None, topic=None))
     blocks: list[Block] = [
         Heading("Your TAC overview"),
-        Fields((("Open cases", (str(len(cases)),)), ("Overdue actions", (str(len(overdue)),)))),
+        Fields(
+            (
+                ("Open cases", (str(len(cases)),)),
+                ("Overdue actions", (str(len(overdue)),)),
+                ("Overdue inputs", (str(len(late_inputs)),)),
+            )
+        ),
         Divider(),
         Heading("Open cases"),
     ]
@@ -66,5 +90,39 @@ async def overview(core: Core, actor: Actor) -> Reply:
         blocks.append(Bullets(tuple(items)))
     else:
         blocks.append(Note(("Nothing overdue.",)))
-    blocks.append(Note(("Reviews will show here once they are scheduled with `/tac review on <date>`.",)))
+    blocks.append(Heading("Overdue inputs"))
+    if late_inputs:
+        blocks.append(
+            Bullets(
+                tuple(
+                    (
+                        Strong(case.reference),
+                        f" input {r.number}: {_title(core, r.form_id)} · ",
+                        mention(owners[r.requested_of_id]),
+                        f" · due {r.due:%d %b}",
+                    )
+                    for case, r in late_inputs
+                )
+            )
+        )
+    else:
+        blocks.append(Note(("No input overdue.",)))
+    blocks.append(Heading("Next reviews"))
+    if reviews:
+        reviews.sort(key=lambda pair: pair[1].starts_at or now)
+        blocks.append(
+            Bullets(
+                tuple(
+                    (Strong(case.reference), " ", when(r.starts_at or now, core.tz, r.place))
+                    for case, r in reviews
+                )
+            )
+        )
+    else:
+        blocks.append(Note(("No review fixed. Fix one with `/tac review on <date>` or `/tac review poll`.",)))
     return reply(*blocks, summary="Your TAC overview")
+
+
+def _title(core: Core, form_id: str) -> str:
+    form = core.forms.get(form_id)
+    return form.title if form is not None else form_id
