@@ -22,6 +22,7 @@ from scheduler.calendar import SchoolCalendar
 from scheduler.policies import Step
 from storage.models import Case, Review
 from storage.repo import cases as case_repo
+from storage.repo import reviews as review_repo
 
 REVIEW, PACK, POLL = "review", "review_pack", "review_poll"
 POLL_CHASE_SCHOOL_DAYS = 3
@@ -65,6 +66,13 @@ def plan_review(s: Session, *, cal: SchoolCalendar, case: Case, review: Review, 
         anchor=review.starts_at.isoformat(),
         now=now,
     )
+
+
+def replan_current(s: Session, *, cal: SchoolCalendar, case: Case, now: datetime) -> None:
+    """The team changed (someone joined): plan the fixed meeting's reminders for everyone on it now."""
+    review = review_repo.current_review(s, case_id=case.id)
+    if review is not None and review.status == "scheduled":
+        plan_review(s, cal=cal, case=case, review=review, now=now)
 
 
 def plan_poll_chase(s: Session, *, cal: SchoolCalendar, case: Case, review: Review, now: datetime) -> None:

@@ -94,3 +94,14 @@ async def test_leaving_the_team_stops_the_chasers(bot: ConsoleBot, clock: Manual
     await bot.exec("sam", "/tac remove @anna", room=room)
     assert queued(bot, "pending") == []
     assert await tick(bot, clock, at(2026, 9, 28, 9)) == 0
+
+
+async def test_consent_withdrawn_stops_the_chasers_of_those_it_removes(
+    bot: ConsoleBot, clock: ManualClock
+) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request ep-advice from @anna due 2026-09-28", room=room)
+    assert len(queued(bot, "pending")) == 3
+    await bot.exec("sam", '/tac consent withdrawn by "Jo Taylor" scope all', room=room)
+    assert queued(bot, "pending") == []
+    assert await tick(bot, clock, at(2026, 9, 28, 9)) == 0

@@ -94,3 +94,12 @@ async def test_the_poll_is_chased_once_three_school_days_after_it_opens(
     assert len(chased) == 1
     await bot.exec("sam", "/tac review pick 1", room=room)
     assert {r.subject_kind for r in queued(bot, "pending")} == {"review", "review_pack"}
+
+
+async def test_someone_joining_after_the_meeting_is_fixed_is_reminded_too(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac review on 10/11/2026 at 09:00", room=room)
+    assert not any(who == "lee" for _, who, _ in plan(bot))
+    await bot.exec("sam", "/tac invite @lee teaching-assistant", room=room)
+    assert ("review-7d", "lee", at(2026, 11, 3, 8)) in plan(bot)
+    assert len([r for r in queued(bot, "pending") if r.subject_kind == "review_pack"]) == 1
