@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+from bot.console.demo import run_demo
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
 from scheduler.delivery import run_due
@@ -103,3 +106,17 @@ async def test_someone_joining_after_the_meeting_is_fixed_is_reminded_too(bot: C
     await bot.exec("sam", "/tac invite @lee teaching-assistant", room=room)
     assert ("review-7d", "lee", at(2026, 11, 3, 8)) in plan(bot)
     assert len([r for r in queued(bot, "pending") if r.subject_kind == "review_pack"]) == 1
+
+
+async def test_demo_shows_an_input_chased_and_the_pack_posted_by_the_clock() -> None:
+    out = io.StringIO()
+    assert await run_demo(out) == 0
+    text = out.getvalue()
+    chaser = "Educational psychology advice (input 1) is due today (Mon 28 Sep)."
+    assert chaser in text and "[Open form] (console: :form 1)  [Done]" in text
+    assert "is now due Fri 02 Oct 2026" in text
+    assert text.index("is now due Fri 02 Oct") < text.index("*Educational psychology advice* from @anna")
+    pack = text.index("== Pack for the review meeting, Tue 03 Nov 2026 at 14:30")
+    assert text.index("The reminder clock ticks: the pre-meeting pack is due") < pack
+    assert "Inputs from the team (latest versions)" in text[pack:]
+    assert "went wrong" not in text
