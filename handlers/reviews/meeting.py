@@ -20,6 +20,7 @@ from handlers.reviews.common import (
     to_utc,
     when,
 )
+from handlers.reviews.pack import pack_due_at
 from handlers.reviews.poll_view import poll_message, tally_blocks
 from handlers.reviews.reminding import plan_review, stop_review
 from storage import audit
@@ -73,6 +74,8 @@ async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
             old=old.isoformat() if old else None,
             why="review invitations to the team",
         )
+        if kind == "moved" and pack_due_at(route=case.route, starts_at=starts, tz=tz) > ask.now:
+            review.pack_posted_at = None  # moved well ahead: the pack goes out again before the new date
         cal = calendar_for(s, ask, school_id=case.school_id)
         plan_review(s, cal=cal, case=case, review=review, now=ask.now)
         inv = invitation(s, case=case, review=review, kind=kind, tz=tz)

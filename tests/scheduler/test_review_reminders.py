@@ -83,6 +83,11 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     assert "Main area of need: Cognition and learning" in pack and "kind, strong visual" not in pack
     await tick(bot, clock, at(2026, 11, 5, 9))
     assert len(packs()) == 1
+    await bot.exec("sam", "/tac review on 24/11/2026 at 09:00", room=room)  # moved: a fresh pack then
+    await tick(bot, clock, at(2026, 11, 6, 9))
+    assert len(packs()) == 1
+    await tick(bot, clock, at(2026, 11, 17, 8, 30))
+    assert len(packs()) == 2 and "Tue 24 Nov 2026 at 09:00" in packs()[1].text
 
 
 async def test_the_poll_is_chased_once_three_school_days_after_it_opens(
