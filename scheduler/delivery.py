@@ -161,7 +161,8 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
     }
     subjects: dict[str, dict[int, Subject]] = {}
     for kind in {r.subject_kind for r in rows if r.subject_kind in SUBJECTS}:
-        subjects[kind] = SUBJECTS[kind].load(session, [r.subject_id for r in rows if r.subject_kind == kind])
+        wanted = [r.subject_id for r in rows if r.subject_kind == kind]
+        subjects[kind] = SUBJECTS[kind].load(session, wanted, core=calendars.core)
     owner_ids = {s.owner_id for by in subjects.values() for s in by.values() if s.owner_id is not None}
     people = {
         p.id: p

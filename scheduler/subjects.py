@@ -7,7 +7,7 @@ statements, and describes each without anything about the pupil (privacy: refere
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -15,7 +15,8 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.forms.library import builtin_library
+from handlers.core import Core
+from handlers.forms.library import Form, builtin_library
 from handlers.replies import Button
 from storage.models import Action, InputRequest, Review
 
@@ -34,7 +35,7 @@ class Subject:
 
 
 class SubjectSource(Protocol):
-    def load(self, session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
         """The subjects with these ids that still exist (missing ids: the subject is gone)."""
         ...
 
@@ -42,7 +43,7 @@ class SubjectSource(Protocol):
 class ActionSource:
     """Plan actions (``handlers.plan``): open until done; due is the action's current due date."""
 
-    def load(self, session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
         wanted = set(ids)
         if not wanted:
             return {}
@@ -55,9 +56,9 @@ class ActionSource:
         }
 
 
-def form_title(form_id: str) -> str:
-    """The form's title for a chaser (the built-in library; a school's own form is named by its id)."""
-    form = builtin_library().get(form_id)
+def form_title(form_id: str, forms: Mapping[str, Form] | None = None) -> str:
+    """The form's title for a chaser: from the deployment's forms (else the built-in ones, else its id)."""
+    form = (forms if forms is not None else builtin_library()).get(form_id)
     return form.title if form is not None else form_id
 
 
@@ -67,7 +68,7 @@ class InputRequestSource:
     The label is the form's title and the request's number only ("EP advice (input 2)").
     """
 
-    def load(self, session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
         wanted = set(ids)
         if not wanted:
             return {}
@@ -75,7 +76,7 @@ class InputRequestSource:
         return {
             r.id: Subject(
                 id=r.id,
-                label=f"{form_title(r.form_id)} (input {r.number})",
+                label=f"{form_title(r.form_id, core.forms if core is not None else None)} (input {r.number})",
                 open=r.state == "open",
                 due=r.due,
                 owner_id=r.requested_of_id,
@@ -91,7 +92,7 @@ class ReviewSource:
     ``due`` is the meeting's date (UTC date of its start; schools do not meet around midnight).
     """
 
-    def load(self, session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
         wanted = set(ids)
         if not wanted:
             return {}

@@ -81,7 +81,7 @@ async def answer_input_request(ask: Ask, interaction: Interaction, request_id: i
     notice: Notice | None = None
     with ask.core.db.transaction() as s:
         request, case, who = _load(ask, s, request_id)
-        label = f"{form_title(request.form_id)} (input {request.number})"
+        label = f"{form_title(request.form_id, ask.core.forms)} (input {request.number})"
         base = {"school_id": case.school_id, "case_id": case.id, "actor_id": who.id, "number": request.number}
         if request.state == "submitted":
             return Reply.text(f"{label} on {case.reference} is already submitted. Thank you.")

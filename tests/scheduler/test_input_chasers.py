@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
+from handlers.forms.library import FormLibrary
 from scheduler.delivery import run_due
 from tests.bot.console.test_forms import EP, team
+from tests.handlers.forms.test_library import GOOD
 from tests.scheduler.helpers import at, buttons, queued
 
 
@@ -105,3 +109,14 @@ async def test_consent_withdrawn_stops_the_chasers_of_those_it_removes(
     await bot.exec("sam", '/tac consent withdrawn by "Jo Taylor" scope all', room=room)
     assert queued(bot, "pending") == []
     assert await tick(bot, clock, at(2026, 9, 28, 9)) == 0
+
+
+async def test_a_schools_own_form_is_named_by_its_title(
+    bot: ConsoleBot, clock: ManualClock, tmp_path: Path
+) -> None:
+    (tmp_path / "reading-recovery.yaml").write_text(GOOD, "utf-8")
+    bot.core.forms = FormLibrary.load(tmp_path)
+    room = await team(bot)
+    await bot.exec("sam", "/tac request reading-recovery from @tom due 2026-09-28", room=room)
+    assert await tick(bot, clock, at(2026, 9, 28, 9)) == 1
+    assert "Reading recovery notes (input 1) is due today" in chasers(bot, "tom")[-1]
