@@ -53,12 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--domain", help="the host name TAC Bot is served from (the manifest's validDomains)"
     )
+    slack = sub.add_parser("slack", help="Slack set-up")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="<slack command>")
+    manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest for your public address")
+    manifest.add_argument("--url", required=True, help="where `tacbot serve` is reachable, https://host")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders", "teams")
+    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders", "teams", "slack")
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -107,6 +111,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return package(settings, out=args.out, app_id=args.app_id, domain=args.domain)
     if args.command == "console":
         return _console(settings, args.as_handle)
+    if args.command == "slack":
+        from bot.slack.manifest import manifest_for
+
+        print(manifest_for(args.url), end="")
+        return 0
     if args.command == "serve":
         from bot.serve import serve
 

@@ -1,6 +1,11 @@
-"""The SENCO's overview (Slack App Home): open cases, overdue actions and inputs, next reviews; else help."""
+"""The SENCO's overview (Slack App Home): open cases, overdue actions and inputs, reviews coming up;
+help for everyone else."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
 
 from handlers import access, help
 from handlers.core import Ask, Core
@@ -8,12 +13,46 @@ from handlers.grammar import commands as c
 from handlers.model import Actor, Command
 from handlers.render import mention
 from handlers.replies import Block, Bullets, Divider, Fields, Heading, Note, Reply, Span, Strong, reply
-from handlers.reviews.common import when
+from storage.models import Action, Case, InputRequest, Person, Review
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
 from storage.repo import plan as plan_repo
 from storage.repo import reviews as review_repo
+
+
+@dataclass
+class Caseload:
+    """What a SENCO's overview shows, read in one transaction."""
+
+    cases: list[Case] = field(default_factory=list)
+    overdue_actions: list[tuple[Case, Action]] = field(default_factory=list)
+    overdue_inputs: list[tuple[Case, InputRequest]] = field(default_factory=list)
+    reviews: list[tuple[Case, Review]] = field(default_factory=list)
+    people: dict[int, Person] = field(default_factory=dict)
+
+
+def _caseload(s: Session, ask: Ask, who: access.Asker) -> Caseload:
+    load = Caseload(
+        cases=list(case_repo.open_cases_of_member(s, school_id=who.school.id, person_id=who.person.id))
+    )
+    for case in load.cases:
+        load.overdue_actions += [
+            (case, a)
+            for a in plan_repo.actions(s, case_id=case.id)
+            if a.status == "open" and a.due < ask.today
+        ]
+        load.overdue_inputs += [
+            (case, r)
+            for r in form_repo.requests_for_case(s, case_id=case.id)
+            if r.state == "open" and r.due < ask.today
+        ]
+        review = review_repo.current_review(s, case_id=case.id)
+        if review is not None:
+            load.reviews.append((case, review))
+    ids = {a.owner_id for _, a in load.overdue_actions} | {r.requested_of_id for _, r in load.overdue_inputs}
+    load.people = people.people_by_id(s, ids=ids)
+    return load
 
 
 async def overview(core: Core, actor: Actor) -> Reply:
@@ -22,107 +61,71 @@ async def overview(core: Core, actor: Actor) -> Reply:
     ask = Ask(core=core, command=Command(actor=actor, text=""), now=now, today=now.astimezone(core.tz).date())
     with core.db.transaction() as s:
         who = access.asker(s, ask)
-        if not people.is_senco(s, person_id=who.person.id):
-            senco = False
-        else:
-            senco = True
-            cases = case_repo.open_cases_of_member(s, school_id=who.school.id, person_id=who.person.id)
-            overdue = [
-                (case, action)
-                for case in cases
-                for action in plan_repo.actions(s, case_id=case.id)
-                if action.status == "open" and action.due < ask.today
-            ]
-            late_inputs = [
-                (case, r)
-                for case in cases
-                for r in form_repo.requests_for_case(s, case_id=case.id)
-                if r.state == "open" and r.due < ask.today
-            ]
-            reviews = [
-                (case, review)
-                for case in cases
-                if (review := review_repo.current_review(s, case_id=case.id)) is not None
-                and review.status == "scheduled"
-                and review.starts_at is not None
-            ]
-            owners = people.people_by_id(
-                s, ids={a.owner_id for _, a in overdue} | {r.requested_of_id for _, r in late_inputs}
-            )
-    if not senco:
+        load = _caseload(s, ask, who) if people.is_senco(s, person_id=who.person.id) else None
+    if load is None:
         return await help.show_help(ask, c.Help(case_ref=None, topic=None))
+    return _render(ask, load)
+
+
+def _section(blocks: list[Block], title: str, items: list[tuple[Span, ...]], empty: str) -> None:
+    blocks.append(Heading(title))
+    blocks.append(Bullets(tuple(items)) if items else Note((empty,)))
+
+
+def _render(ask: Ask, load: Caseload) -> Reply:
     blocks: list[Block] = [
         Heading("Your TAC overview"),
         Fields(
             (
-                ("Open cases", (str(len(cases)),)),
-                ("Overdue actions", (str(len(overdue)),)),
-                ("Overdue inputs", (str(len(late_inputs)),)),
+                ("Open cases", (str(len(load.cases)),)),
+                ("Overdue actions", (str(len(load.overdue_actions)),)),
+                ("Overdue inputs", (str(len(load.overdue_inputs)),)),
+                ("Reviews coming up", (str(len(load.reviews)),)),
             )
         ),
         Divider(),
-        Heading("Open cases"),
     ]
-    if cases:
-        blocks.append(
-            Bullets(
-                tuple(
-                    (Strong(k.reference), " ", k.alias, f" · {k.route}", f" · opened {k.opened_at:%d %b %Y}")
-                    for k in cases
-                )
-            )
+    cases: list[tuple[Span, ...]] = [
+        (Strong(k.reference), " ", k.alias, f" · {k.route}", f" · opened {k.opened_at:%d %b %Y}")
+        for k in load.cases
+    ]
+    _section(blocks, "Open cases", cases, "No open cases. Open one with `/tac open <alias>`.")
+    actions: list[tuple[Span, ...]] = [
+        (
+            Strong(k.reference),
+            f" action {a.number}: ",
+            a.what,
+            " · ",
+            mention(load.people[a.owner_id]),
+            f" · due {a.due:%d %b}",
         )
-    else:
-        blocks.append(Note(("No open cases. Open one with `/tac open <alias>`.",)))
-    blocks.append(Heading("Overdue actions"))
-    if overdue:
-        items: list[tuple[Span, ...]] = [
-            (
-                Strong(case.reference),
-                f" action {a.number}: ",
-                a.what,
-                " · ",
-                mention(owners[a.owner_id]),
-                f" · due {a.due:%d %b}",
-            )
-            for case, a in overdue
-        ]
-        blocks.append(Bullets(tuple(items)))
-    else:
-        blocks.append(Note(("Nothing overdue.",)))
-    blocks.append(Heading("Overdue inputs"))
-    if late_inputs:
-        blocks.append(
-            Bullets(
-                tuple(
-                    (
-                        Strong(case.reference),
-                        f" input {r.number}: {_title(core, r.form_id)} · ",
-                        mention(owners[r.requested_of_id]),
-                        f" · due {r.due:%d %b}",
-                    )
-                    for case, r in late_inputs
-                )
-            )
+        for k, a in load.overdue_actions
+    ]
+    _section(blocks, "Overdue actions", actions, "No action is overdue.")
+    inputs: list[tuple[Span, ...]] = [
+        (
+            Strong(k.reference),
+            f" {r.form_id} from ",
+            mention(load.people[r.requested_of_id]),
+            f" · due {r.due:%d %b}",
         )
-    else:
-        blocks.append(Note(("No input overdue.",)))
-    blocks.append(Heading("Next reviews"))
-    if reviews:
-        reviews.sort(key=lambda pair: pair[1].starts_at or now)
-        blocks.append(
-            Bullets(
-                tuple(
-                    (Strong(case.reference), " ", when(r.starts_at or now, core.tz, r.place))
-                    for case, r in reviews
-                )
-            )
+        for k, r in load.overdue_inputs
+    ]
+    _section(blocks, "Overdue inputs", inputs, "No requested input is overdue.")
+    reviews: list[tuple[Span, ...]] = []
+    for k, review in sorted(
+        load.reviews, key=lambda kr: (kr[1].starts_at is None, kr[1].starts_at or ask.now)
+    ):
+        when = (
+            review.starts_at.astimezone(ask.core.tz).strftime("%a %d %b %Y, %H:%M")
+            if review.starts_at is not None
+            else "date being polled"
         )
-    else:
-        blocks.append(Note(("No review fixed. Fix one with `/tac review on <date>` or `/tac review poll`.",)))
+        reviews.append((Strong(k.reference), f" review {review.number}: {when}"))
+    _section(
+        blocks,
+        "Reviews coming up",
+        reviews,
+        "No review scheduled. Schedule one with `/tac review on <date>`.",
+    )
     return reply(*blocks, summary="Your TAC overview")
-
-
-def _title(core: Core, form_id: str) -> str:
-    form = core.forms.get(form_id)
-    return form.title if form is not None else form_id

@@ -27,41 +27,54 @@ IN_CI = bool(os.environ.get("CI") or os.environ.get("TACBOT_REQUIRE_POSTGRES"))
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def _postgres_server() -> tuple[str, str | None] | None:
-    """(url of a database to use, name of a database we created and must drop) or None if unreachable."""
-    given = os.environ.get("TACBOT_TEST_POSTGRES_URL")
-    if given:
-        return given, None
-    url = normalise_url(DEFAULT_SERVER)
+def _server_url() -> str:
+    """The PostgreSQL server the tests use: that of TACBOT_TEST_POSTGRES_URL, else the local default."""
+    return normalise_url(os.environ.get("TACBOT_TEST_POSTGRES_URL") or DEFAULT_SERVER)
+
+
+def create_database() -> tuple[str, str] | None:
+    """A brand-new database on the test server, as (url, name); None when the server is unreachable."""
+    base = make_url(_server_url())
+    name = f"tacbot_test_{uuid.uuid4().hex[:10]}"
     try:
-        admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
-        name = f"tacbot_test_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(
+            base.set(database="postgres"), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2}
+        )
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
     except Exception:
         return None
-    return make_url(url).set(database=name).render_as_string(hide_password=False), name
+    return base.set(database=name).render_as_string(hide_password=False), name
 
 
-def _drop(database: str) -> None:
-    admin = create_engine(normalise_url(DEFAULT_SERVER), isolation_level="AUTOCOMMIT")
+def drop_database(name: str) -> None:
+    admin = create_engine(make_url(_server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def postgres_unreachable() -> None:
+    """Skip on a machine without PostgreSQL; fail in CI, where the PostgreSQL tests must run."""
+    if IN_CI:
+        pytest.fail("PostgreSQL is unreachable, and CI must run the PostgreSQL tests")
+    pytest.skip("PostgreSQL is not reachable here (set TACBOT_TEST_POSTGRES_URL)")
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    found = _postgres_server()
+    given = os.environ.get("TACBOT_TEST_POSTGRES_URL")
+    if given:  # CI made this database fresh for the run
+        yield given
+        return
+    found = create_database()
     if found is None:
-        if IN_CI:
-            pytest.fail("PostgreSQL is unreachable, and CI must run the PostgreSQL tests")
-        pytest.skip("PostgreSQL is not reachable here (set TACBOT_TEST_POSTGRES_URL)")
-    url, created = found
+        postgres_unreachable()
+        return
+    url, name = found
     yield url
-    if created:
-        _drop(created)
+    drop_database(name)
 
 
 @pytest.fixture(scope="session")

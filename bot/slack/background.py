@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Coroutine
 from typing import Any
 
 log = logging.getLogger(__name__)
 
+_SLOT: contextvars.ContextVar[asyncio.Semaphore | None] = contextvars.ContextVar("slot", default=None)
+
+
+async def pause(seconds: float) -> None:
+    """Sleep (e.g. for Slack's Retry-After) without holding a background slot meanwhile."""
+    slot = _SLOT.get()
+    if slot is None:
+        await asyncio.sleep(seconds)
+        return
+    slot.release()
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        await slot.acquire()
+
 
 class Background:
     """A set of running tasks; ``spawn`` never blocks the ack, ``drain`` waits for all of them.
 
     At most ``limit`` run at once: under a burst the event loop keeps answering Slack (acks) first,
-    and the queued work follows as fast as the database and Slack allow.
+    and the queued work follows as fast as the database and Slack allow. A job waiting out a rate
+    limit (``pause``) gives its slot to the next one meanwhile.
     """
 
-    def __init__(self, *, limit: int = 4) -> None:
+    def __init__(self, *, limit: int = 2) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._gate = asyncio.Semaphore(limit)
 
@@ -28,6 +45,7 @@ class Background:
 
     async def _guard(self, work: Coroutine[Any, Any, None], name: str) -> None:
         async with self._gate:
+            _SLOT.set(self._gate)  # this task's own context: `pause` gives the slot up while it waits
             try:
                 await work
             except Exception:

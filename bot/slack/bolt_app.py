@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -105,7 +106,14 @@ def build_slack_app(
     async def run_press(press: incoming.Pressed) -> None:
         if press.prompt is not None:
             today = core.clock.now().astimezone(core.tz).date().isoformat()
-            await client.views_open(trigger_id=press.trigger_id, view=prompt_view(press, today=today))
+            try:
+                await client.views_open(trigger_id=press.trigger_id, view=prompt_view(press, today=today))
+            except SlackApiError as error:  # e.g. expired_trigger_id when Slack was slow to reach us
+                log.warning("could not open a prompt: %s", error.response.get("error"))
+                if press.response_url:
+                    await answer(
+                        http.webhook(press.response_url), Reply.text("Please press the button again.")
+                    )
             return
         reply = await handle_interaction(core, press.interaction)
         if press.response_url:
@@ -122,12 +130,9 @@ def build_slack_app(
     async def run_submission(done: incoming.Submitted) -> None:
         reply = await handle_interaction(core, done.interaction)
         if done.response_url:
-            await answer(AsyncWebhookClient(done.response_url), reply)
+            await answer(http.webhook(done.response_url), reply)
         else:
-            actor = done.interaction.actor
-            await core.platform("slack").direct_message(
-                workspace=actor.workspace, user_id=actor.user_id, reply=reply
-            )
+            await tell(done.interaction.actor, reply)
 
     async def on_prompt(ack: AsyncAck, body: dict[str, Any]) -> None:
         done = incoming.submitted(body)
@@ -143,10 +148,7 @@ def build_slack_app(
         left = incoming.room_left(body)
         if left.user_id == context.bot_user_id:
             return
-        background.spawn(
-            _left(core, left),
-            name="member left",
-        )
+        background.spawn(_left(core, left), name="member left")
 
     app.event("member_left_channel")(on_left)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Awaitable, Callable
 
@@ -16,6 +15,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.background import pause
+
 Sleep = Callable[[float], Awaitable[None]]
 
 RATE_LIMIT_RETRIES = 8  # a burst of 429s must not lose a message: Slack did nothing, so retry is safe
@@ -26,7 +27,7 @@ LONGEST_WAIT = 120.0
 class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
     """Slack's 429 handler: waits ``Retry-After`` (plus a little jitter), with an injectable sleep."""
 
-    def __init__(self, *, max_retry_count: int = RATE_LIMIT_RETRIES, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(self, *, max_retry_count: int = RATE_LIMIT_RETRIES, sleep: Sleep = pause) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
 
@@ -52,11 +53,11 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-def retry_handlers(*, sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
+def retry_handlers(*, sleep: Sleep = pause) -> list[AsyncRetryHandler]:
     return [AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES), RateLimitRetry(sleep=sleep)]
 
 
-def web_client(token: str, *, base_url: str, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
+def web_client(token: str, *, base_url: str, sleep: Sleep = pause) -> AsyncWebClient:
     """One client for the bot token; ``base_url`` is SLACK_API_URL (tests point it at a fake Slack)."""
     if not base_url.endswith("/"):
         base_url += "/"

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    Attachment,
+)
+from botbuilder.schema.teams import FileConsentCardResponse
 
-from bot.teams.cards import render_card
+from bot.teams import file_consent, form_turn
+from bot.teams.cards import CARD_CONTENT_TYPE, render_card
 from bot.teams.platform import TeamsPlatform, card_activity
 from bot.teams.refs import acting_user, tenant
-from bot.teams.translate import channel_of, to_command, to_interaction
+from bot.teams.translate import actor_of, channel_of, submitted_data, to_command, to_interaction
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
+from handlers.forms import api
 from handlers.model import Command
 from handlers.replies import Reply
 from storage import audit
@@ -91,7 +101,40 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        data = activity_json(turn_context.activity)
+        submitted = submitted_data(data)
+        if submitted is not None and form_turn.is_form_data(submitted):
+            await self._form(turn_context, form_turn.answer(self.core, actor_of(data), submitted))
+            return
         await turn_context.send_activity(card_activity(await self._reply(turn_context)))
+
+    async def _form(self, turn_context: TurnContext, pending: Awaitable[form_turn.FormAnswer]) -> None:
+        """Show the form card (in place of the card pressed when possible), reply, then tell the room."""
+        result = await pending
+        if result.card is not None:
+            await self._show(turn_context, result.card, in_place=result.in_place)
+        if result.reply is not None:
+            await self._show(turn_context, render_card(result.reply), in_place=result.in_place)
+        if result.post is not None:
+            await api.announce(self.core, result.post)
+
+    async def _show(self, turn_context: TurnContext, card: dict[str, Any], *, in_place: bool) -> None:
+        """Update the pressed card (its id is the submit's ``replyToId``); else send the card anew."""
+        out = Activity(
+            type=ActivityTypes.message,
+            summary=str(card["body"][0].get("text", "")) if card.get("body") else None,
+            attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
+        )
+        pressed = turn_context.activity.reply_to_id
+        if in_place and pressed:
+            out.id = pressed
+            try:
+                await turn_context.update_activity(out)
+                return
+            except Exception as exc:  # e.g. the card is too old to edit: send it anew instead
+                log.info("Could not update a Teams card in place: %s", type(exc).__name__)
+                out.id = None
+        await turn_context.send_activity(out)
 
     async def _reply(self, turn_context: TurnContext) -> Reply:
         """A command typed, or a card's button pressed (Action.Submit or Action.Execute), handled."""
@@ -113,8 +156,25 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
-        """Action.Execute (Universal Actions): handled like Action.Submit; the reply replaces the card."""
-        reply = await self._reply(turn_context)
-        return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.card.adaptive", value=render_card(reply)
-        )
+        """Action.Execute (Universal Actions): handled like Action.Submit; the answer replaces the card."""
+        data = activity_json(turn_context.activity)
+        submitted = submitted_data(data)
+        if submitted is not None and form_turn.is_form_data(submitted):
+            result = await form_turn.answer(self.core, actor_of(data), submitted)
+            value = result.card if result.card is not None else render_card(result.reply or Reply.text(""))
+            if result.post is not None:
+                await api.announce(self.core, result.post)
+        else:
+            value = render_card(await self._reply(turn_context))
+        return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=value)
+
+    async def on_teams_file_consent_accept(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        """*Allow* on a file offered in a 1:1 chat (a review's .ics): upload it to their OneDrive."""
+        await file_consent.accepted(turn_context, file_consent_card_response)
+
+    async def on_teams_file_consent_decline(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        await file_consent.declined(turn_context, file_consent_card_response)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -62,12 +64,18 @@ class GraphClient:
         self.token = token
         self.team_id = team_id
 
-    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def _call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, upload: bytes | None = None
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {await self.token()}"}
+        if upload is not None:
+            headers["Content-Type"] = "application/octet-stream"
         try:
             async with (
-                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
-                session.request(method, self.base_url + path, json=body, headers=headers) as response,
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
+                session.request(
+                    method, self.base_url + path, json=body, data=upload, headers=headers
+                ) as response,
             ):
                 data: dict[str, Any] = (
                     await response.json(content_type=None) if response.content_length != 0 else {}
@@ -117,6 +125,39 @@ class GraphClient:
             if exc.status not in (400, 404, 405):
                 raise
             await self._call("DELETE", self._channel(channel_id))
+
+    async def upload_to_channel(self, *, channel_id: str, filename: str, content: bytes) -> str:
+        """Put a file in the channel's Files folder (its SharePoint folder); returns the file's webUrl.
+
+        ``GET .../filesFolder`` gives the folder as a driveItem; ``PUT /drives/{drive}/items/{folder}:/
+        {name}:/content`` (the simple upload, for files up to 250 MB) replaces a file of the same name.
+        """
+        try:
+            folder = await self._call("GET", self._channel(channel_id, "/filesFolder"))
+        except GraphError as exc:
+            if exc.status != 404:
+                raise
+            raise PlatformError(  # a new private channel's SharePoint site takes a while to appear
+                "The case channel's Files folder is not ready yet; try again in a few minutes."
+            ) from exc
+        drive = str((folder.get("parentReference") or {}).get("driveId") or "")
+        if not drive or not folder.get("id"):
+            raise PlatformError("Microsoft Teams did not say where the channel's files are kept.")
+        path = f"drives/{quote(drive, safe='')}/items/{quote(str(folder['id']), safe='')}"
+        name = quote(safe_filename(filename), safe="")
+        item = await self._call("PUT", f"{path}:/{name}:/content", upload=content)
+        if not item.get("webUrl"):
+            raise PlatformError("Microsoft Teams stored the file but gave no link to it.")
+        return str(item["webUrl"])
+
+
+_UNSAFE = re.compile(r'["*:<>?/\\|#%\x00-\x1f]')
+
+
+def safe_filename(name: str) -> str:
+    """A name SharePoint accepts: no ``" * : < > ? / \\ | # %``, no leading/trailing dots or spaces."""
+    cleaned = _UNSAFE.sub("-", name).strip(" .")
+    return cleaned or "document"
 
 
 def _member(user: str, *, owner: bool) -> dict[str, Any]:

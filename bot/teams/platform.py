@@ -4,6 +4,7 @@ rooms as Graph private channels (or, without Graph, threads in one configured ch
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -19,6 +20,7 @@ from botbuilder.schema import (
 
 from bot.teams.cards import CARD_CONTENT_TYPE, render_card
 from bot.teams.config import TeamsConfig
+from bot.teams.files import consent_attachment, link_card
 from bot.teams.graph import GraphClient, GraphError
 from bot.teams.refs import CHANNEL, References, acting_user
 from handlers.clock import Clock, SystemClock
@@ -26,6 +28,22 @@ from handlers.errors import PlatformError
 from handlers.replies import Reply, Strong
 
 log = logging.getLogger(__name__)
+
+
+def attachment_activity(attachment: dict[str, Any], *, summary: str | None = None) -> Activity:
+    """A message carrying one attachment given as Bot Framework JSON (a card, a file consent card)."""
+    return Activity(
+        type=ActivityTypes.message,
+        summary=summary,
+        attachments=[
+            Attachment(
+                content_type=attachment["contentType"],
+                content=attachment.get("content"),
+                name=attachment.get("name"),
+                content_url=attachment.get("contentUrl"),
+            )
+        ],
+    )
 
 
 def card_activity(reply: Reply) -> Activity:
@@ -61,9 +79,11 @@ class TeamsPlatform:
     def bot_id(self) -> str:
         return f"28:{self.config.app_id}" if self.config.app_id else "28:tacbot"
 
-    async def _send(self, reference: ConversationReference, reply: Reply) -> None:
+    async def _send(self, reference: ConversationReference, reply: Reply | Activity, *more: Activity) -> None:
         async def callback(context: TurnContext) -> None:
-            await context.send_activity(card_activity(reply))
+            await context.send_activity(card_activity(reply) if isinstance(reply, Reply) else reply)
+            for activity in more:
+                await context.send_activity(activity)
 
         try:
             await self.adapter.continue_conversation(reference, callback, bot_app_id=self.config.app_id)
@@ -119,23 +139,36 @@ class TeamsPlatform:
             self.refs.remember_conversation(
                 workspace=workspace, kind="user", key=user_id, reference=reference, now=self.clock.now()
             )
-        await self._send(reference, reply)
+        # Files (a review's .ics) are offered with a file consent card each: bots cannot attach files.
+        offers = [consent_attachment(file) for file in reply.attachments]
+        await self._send(reference, reply, *(attachment_activity(o) for o in offers if o is not None))
+
+    def _room_reference(self, workspace: str, room_id: str) -> ConversationReference:
+        reference = self.refs.reference(kind="room", key=room_id)
+        if reference is not None:
+            return reference
+        # A channel made through Graph: post a new message in it.
+        base = self.refs.service(workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id)
+        return ConversationReference(
+            channel_id=CHANNEL,
+            service_url=base.service_url,
+            bot=base.bot,
+            conversation=ConversationAccount(
+                id=room_id, tenant_id=workspace, conversation_type="channel", is_group=True
+            ),
+        )
 
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
-        reference = self.refs.reference(kind="room", key=room_id)
-        if reference is None:  # a channel made through Graph: post a new message in it
-            base = self.refs.service(
-                workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id
-            )
-            reference = ConversationReference(
-                channel_id=CHANNEL,
-                service_url=base.service_url,
-                bot=base.bot,
-                conversation=ConversationAccount(
-                    id=room_id, tenant_id=workspace, conversation_type="channel", is_group=True
-                ),
-            )
-        await self._send(reference, reply)
+        await self._send(self._room_reference(workspace, room_id), reply)
+        if self.graph is not None:  # files beside a room message go to the channel's Files, linked
+            for file in reply.attachments:
+                await self.upload_file(
+                    workspace=workspace,
+                    room_id=room_id,
+                    filename=file.filename,
+                    content=file.content,
+                    title=reply.summary or file.filename,
+                )
 
     async def user_name(self, *, workspace: str, user_id: str) -> str | None:
         known = self.refs.user(user_id)
@@ -229,8 +262,17 @@ class TeamsPlatform:
     async def upload_file(
         self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
     ) -> None:
-        """Documents go to the channel's Files (SharePoint) through Graph; without Graph, say so."""
-        raise PlatformError(
-            "Posting documents to Teams needs Microsoft Graph, which is not set up here. "
-            "The plan is still shown in chat with `plan`."
-        )
+        """Documents go to the channel's Files (SharePoint) through Graph, and a card links to them.
+
+        A case room that is a thread (no Graph) has no Files of its own, and a bot cannot attach a file to
+        a channel message: that is refused, saying what to configure."""
+        if self.graph is None:
+            raise PlatformError(  # the export's reply shows the message alone, so it says it all
+                "Posting documents to Teams needs Microsoft Graph, which is not set up here (an "
+                "administrator sets TACBOT_TEAMS_TEAM_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
+                "and grants Files.ReadWrite.All). The plan is still shown in chat with `plan`."
+            )
+        url = await self.graph.upload_to_channel(channel_id=room_id, filename=filename, content=content)
+        card = link_card(title=title, filename=filename, url=url)
+        activity = attachment_activity({"contentType": CARD_CONTENT_TYPE, "content": card}, summary=title)
+        await self._send(self._room_reference(workspace, room_id), activity)

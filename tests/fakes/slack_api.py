@@ -88,6 +88,7 @@ class FakeSlack:
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the app once it connects
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_acked = asyncio.Event()
+        self.hold: asyncio.Event | None = None  # while set and not yet fired, Web API calls wait
         self.retry_after = "1"
         self._ids = itertools.count(1)
         self.base_url = ""
@@ -100,6 +101,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{token}", self._respond)
         app.router.add_get("/link", self._socket)
+        app.router.add_get("/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -187,6 +189,8 @@ class FakeSlack:
         args = await self._args(request)
         call = Call(method, args)
         self.attempts.append(call)
+        if self.hold is not None:
+            await self.hold.wait()
         auth = request.headers.get("Authorization", "")
         self._check_spec(method, args, auth)
         self._check_content(method, args)
@@ -207,6 +211,9 @@ class FakeSlack:
         if body.get("ok"):
             self.calls.append(call)
         return web.json_response(body)
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"calls": len(self.calls), "responses": len(self.responses)})
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -16,7 +16,7 @@ from scheduler.delivery import LEASE
 from storage import migrate
 from storage.engine import Database
 from storage.models import Reminder
-from tests.conftest import _drop, _postgres_server
+from tests.conftest import create_database, drop_database, postgres_unreachable
 from tests.scheduler.fakes import summaries
 from tests.scheduler.seed import seed_due
 from tests.scheduler.workers import run_due_process
@@ -32,16 +32,17 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         url = f"sqlite:///{tmp_path / 'shared.db'}"
         created = None
     else:
-        found = _postgres_server()
+        found = create_database()
         if found is None:
-            pytest.skip("PostgreSQL is not reachable here")
+            postgres_unreachable()
+            return
         url, created = found
     db = Database.from_url(url)
     migrate.upgrade(db.engine)
     db.dispose()
     yield url
     if created:
-        _drop(created)
+        drop_database(created)
 
 
 def run_processes(url: str, out: Path, *, now: datetime, n: int, batch: int, die: bool = False) -> list[int]:

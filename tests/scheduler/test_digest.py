@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from bot.console.render import render
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
-from handlers.home import overview
 from scheduler.clock import weekly_digest
 from tests.scheduler.helpers import at
 
@@ -55,19 +53,13 @@ async def test_annual_review_at_risk_twelve_months_after_the_last(
     assert len(digests(bot)) == 3
 
 
-async def test_overview_and_status_show_overdue_inputs_and_the_next_review(
-    bot: ConsoleBot, clock: ManualClock
-) -> None:
+async def test_status_shows_overdue_inputs_and_the_next_review(bot: ConsoleBot, clock: ManualClock) -> None:
     await bot.exec("sam", "/tac open Robin year 4")
     await bot.exec("sam", '/tac consent given by "Jo Taylor" scope all', room="tac-0001")
     await bot.exec("sam", "/tac invite @tom class-teacher", room="tac-0001")
     await bot.exec("sam", "/tac request teacher-input from @tom due 2026-09-21", room="tac-0001")
     await bot.exec("sam", '/tac review on 20/10/2026 at 14:30 where "Room 2"', room="tac-0001")
     clock.set(at(2026, 9, 23, 9))
-    home = render(await overview(bot.core, bot.actor("sam")))
-    assert "Overdue inputs: 1" in home
-    assert "*TAC-0001* input 1: Class teacher input · @tom · due 21 Sep" in home
-    assert "*TAC-0001* Tue 20 Oct 2026 at 14:30, Room 2" in home
     status = await bot.exec("tom", "/tac status", room="tac-0001")
     assert (
         "Inputs: 1 awaited (1 overdue)" in status

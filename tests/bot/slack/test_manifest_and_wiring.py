@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
+import pytest
 import yaml
 
 from bot.app import build_platforms
+from bot.cli import main
 from bot.serve import plugins_for
 from bot.settings import Settings
+from bot.slack.manifest import manifest_text
 from bot.slack.platform import SlackPlatform
 from tests.fakes.slack_api import NEEDS
 
 
 def manifest() -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load(resources.files("bot.slack").joinpath("manifest.yaml").read_text("utf-8"))  # type: ignore[no-any-return]
+    return yaml.safe_load(manifest_text())  # type: ignore[no-any-return]
 
 
 def test_the_manifest_is_shipped_and_asks_for_the_least_that_works() -> None:
@@ -41,3 +42,10 @@ def test_slack_is_on_only_with_both_variables() -> None:
     assert isinstance(platforms["slack"], SlackPlatform)
     assert str(platforms["slack"].client.base_url) == "http://127.0.0.1:9/api/"
     assert len(plugins_for(on, scheduler=False)) == len(plugins_for(off, scheduler=False)) + 1
+
+
+def test_tacbot_prints_the_manifest_for_your_address(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["slack", "manifest", "--url", "https://tac.school.example/"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["features"]["slash_commands"][0]["url"] == "https://tac.school.example/slack/events"
+    assert printed["settings"]["interactivity"]["request_url"] == "https://tac.school.example/slack/events"

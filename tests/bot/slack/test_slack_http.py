@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import urllib.parse
@@ -257,3 +258,36 @@ async def test_slack_can_verify_the_request_url(slack: SlackDriver) -> None:
     )
     status, text = await slack.post(body, "application/json")
     assert status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in text
+
+
+async def test_a_prompt_slack_could_not_open_asks_to_press_again(slack: SlackDriver) -> None:
+    slack.fake.fail_next["views.open"] = ["expired_trigger_id"]
+    user = {"id": "U0ANNA", "username": "anna", "name": "anna", "team_id": "T0001"}
+    value = json.dumps({"a": "chaser.later", "v": "1", "p": ["date", "New date", "due"]})
+    button = {
+        "action_id": "tac:1",
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Later"},
+        "value": value,
+    }
+    payload = {
+        "type": "block_actions",
+        "user": user,
+        "team": {"id": "T0001"},
+        "trigger_id": "1.2.3",
+        "response_url": slack.fake.response_url(),
+        "container": {"type": "message", "channel_id": "C0ROOM"},
+        "actions": [button],
+    }
+    status, _ = await slack.interactive(payload)
+    assert status == 200 and "press the button again" in slack.replies()
+
+
+async def test_the_ack_never_waits_for_slow_work(slack: SlackDriver) -> None:
+    await slack.command("U0SAM", "help")  # Bolt checks its token (auth.test) on the first request
+    slack.fake.hold = asyncio.Event()  # then Slack's Web API stalls
+    assert await slack.command("U0SAM", "open Robin", settle=False) == 200
+    assert len(slack.background) == 1 and slack.fake.channels == {}
+    slack.fake.hold.set()
+    await slack.background.drain()
+    assert slack.fake.channel_named("tac-0001") is not None and "Opened case" in slack.replies()

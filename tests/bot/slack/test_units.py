@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from bot.slack.background import Background, pause
 from bot.slack.bolt_app import RESPONSE_URL_USES, answer
 from bot.slack.dedupe import SeenEvents
 from handlers.replies import Bullets, reply
@@ -35,3 +37,23 @@ async def test_a_very_long_answer_uses_the_response_url_at_most_five_times() -> 
     assert len(recorder.sent) == RESPONSE_URL_USES
     assert "did not fit" in recorder.sent[-1]["text"]
     assert all(m["response_type"] == "ephemeral" and m["replace_original"] is False for m in recorder.sent)
+
+
+async def test_a_job_waiting_out_a_rate_limit_lets_the_next_one_run() -> None:
+    background, order = Background(limit=1), []
+    gate = asyncio.Event()
+
+    async def waits() -> None:
+        order.append("first starts")
+        await pause(0)  # gives the only slot up while "sleeping"
+        await gate.wait()
+        order.append("first ends")
+
+    async def quick() -> None:
+        order.append("second runs")
+        gate.set()
+
+    background.spawn(waits(), name="waits")
+    background.spawn(quick(), name="quick")
+    await background.drain()
+    assert order == ["first starts", "second runs", "first ends"]

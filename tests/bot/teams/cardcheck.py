@@ -16,8 +16,13 @@ def _validator() -> Draft6Validator:
     return Draft6Validator(json.loads(shared_spec("adaptive-card-1.5.json").read_text("utf-8")))
 
 
-def assert_valid_card(card: dict[str, Any]) -> None:
+def card_errors(card: dict[str, Any]) -> list[str]:
     """Teams' documented host extension ``msteams`` (mention entities) is the one key outside the schema."""
     generic = {k: v for k, v in card.items() if k != "msteams"}
     errors = sorted(_validator().iter_errors(generic), key=str)
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+    return [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def assert_valid_card(card: dict[str, Any]) -> None:
+    errors = card_errors(card)
+    assert not errors, "\n".join(errors[:5])

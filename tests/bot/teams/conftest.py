@@ -107,6 +107,7 @@ async def stop_harness(harness: TeamsHarness) -> None:
     await harness.connector.close()
     if harness.graph is not None:
         await harness.graph.close()
+    assert harness.connector.invalid == [], "the bot sent an invalid Adaptive Card"
 
 
 @pytest.fixture

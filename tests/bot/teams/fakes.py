@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.bot.teams.cardcheck import card_errors
 from tests.bot.teams.fixtures import BOT_ID, TENANT, recorded
 
 
@@ -65,6 +66,8 @@ class Sent:
     activity: dict[str, Any]
     auth: str
     reply_to: str | None = None
+    id: str = ""  # what the connector answered: the id a later update (PUT) names
+    updated: bool = False  # an update in place of the card ``id`` (PUT), not a new message
 
     @property
     def text(self) -> str:
@@ -77,6 +80,8 @@ class FakeConnector:
 
     sent: list[Sent] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # OneDrive: name -> (bytes, range)
+    invalid: list[str] = field(default_factory=list)  # schema errors of any Adaptive Card the bot sent
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1789380000000))
     server: TestServer | None = None
 
@@ -90,7 +95,9 @@ class FakeConnector:
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        app.router.add_put("/onedrive/upload/{name}", self._onedrive)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -98,16 +105,39 @@ class FakeConnector:
         if self.server is not None:
             await self.server.close()
 
+    def _check(self, activity: dict[str, Any]) -> dict[str, Any]:
+        for attachment in activity.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                self.invalid.extend(card_errors(attachment["content"]))
+        return activity
+
     async def _send(self, request: web.Request) -> web.Response:
+        activity_id = str(next(self.ids))
         self.sent.append(
             Sent(
                 conversation=request.match_info["cid"],
-                activity=await request.json(),
+                activity=self._check(await request.json()),
                 auth=request.headers.get("Authorization", ""),
                 reply_to=request.match_info.get("aid"),
+                id=activity_id,
             )
         )
-        return web.json_response({"id": str(next(self.ids))})
+        return web.json_response({"id": activity_id})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        """Edit a message the bot sent earlier in that conversation; anything else is not found."""
+        cid, aid = request.match_info["cid"], request.match_info["aid"]
+        if not any(s.id == aid and s.conversation == cid for s in self.sent):
+            return web.json_response({"error": {"code": "ActivityNotFoundInConversation"}}, status=404)
+        activity = self._check(await request.json())
+        self.sent.append(Sent(cid, activity, request.headers.get("Authorization", ""), id=aid, updated=True))
+        return web.json_response({"id": aid})
+
+    async def _onedrive(self, request: web.Request) -> web.Response:
+        """The OneDrive upload URL a file consent card's *Allow* gives the bot (served here too)."""
+        name = request.match_info["name"]
+        self.uploads[name] = (await request.read(), request.headers.get("Content-Range", ""))
+        return web.json_response({"id": f"item-{name}", "name": name}, status=201)
 
     async def _create(self, request: web.Request) -> web.Response:
         params = await request.json()
@@ -143,8 +173,10 @@ class FakeGraph:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     archived: set[str] = field(default_factory=set)
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # channel -> file name -> content
     server: TestServer | None = None
     token: str = "graph-token"
+    drive: str = "b!oakPrimarySenTeamDrive"
 
     @property
     def url(self) -> str:
@@ -164,8 +196,10 @@ class FakeGraph:
     async def _route(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.json_response({"error": {"code": "InvalidAuthenticationToken"}}, status=401)
-        body = await request.json() if request.can_read_body else None
         path = request.match_info["path"]
+        if path.startswith("drives/"):
+            return await self._upload(request, path)
+        body = await request.json() if request.can_read_body else None
         self.calls.append((request.method, path, body))
         parts = path.split("/")  # teams/{team}/channels[/{channel}[/members[/{id}]|/archive]]
         if request.method == "POST" and len(parts) == 3:
@@ -194,7 +228,30 @@ class FakeGraph:
         if parts[4:] == ["archive"]:
             self.archived.add(channel_id)
             return web.Response(status=202)
+        if parts[4:] == ["filesFolder"] and request.method == "GET":
+            return web.json_response(
+                {
+                    "id": f"folder-{channel_id}",
+                    "name": self.channels[channel_id]["displayName"],
+                    "parentReference": {"driveId": self.drive, "driveType": "documentLibrary"},
+                    "folder": {"childCount": len(self.files.get(channel_id, {}))},
+                }
+            )
         return web.json_response({"error": {"code": "BadRequest"}}, status=400)
+
+    async def _upload(self, request: web.Request, path: str) -> web.Response:
+        """``PUT drives/{drive}/items/{folder}:/{name}:/content``: the simple upload of a new file."""
+        match = re.fullmatch(r"drives/([^/]+)/items/folder-([^/]+):/(.+):/content", path)
+        if request.method != "PUT" or match is None or match.group(1) != self.drive:
+            return web.json_response({"error": {"code": "itemNotFound"}}, status=404)
+        channel_id, name = match.group(2), match.group(3)
+        if channel_id not in self.channels:
+            return web.json_response({"error": {"code": "itemNotFound"}}, status=404)
+        content = await request.read()
+        self.calls.append(("PUT", path, None))
+        self.files.setdefault(channel_id, {})[name] = content
+        url = f"https://oakprimary.sharepoint.com/sites/SENteam-{channel_id[3:13]}/Shared%20Documents/{name}"
+        return web.json_response({"id": f"item-{name}", "name": name, "size": len(content), "webUrl": url})
 
 
 def _user(member: dict[str, Any]) -> str:
