@@ -10,6 +10,7 @@ from typing import Any
 from handlers import cases, chasers, consent, glossary, help, plan, plan_outcomes, priorities, status, team
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
+from handlers.forms import chasing as form_chasing  # noqa: F401  (registers the input-request chasers)
 from handlers.forms import inputs as form_inputs
 from handlers.forms import interactions as form_interactions
 from handlers.forms import requests as form_requests

@@ -10,8 +10,10 @@ from handlers.core import Ask
 from handlers.errors import NoConsent, NotFound, PlatformError, UsageError
 from handlers.forms.requests import cancel_for_leaver
 from handlers.grammar import commands as c
+from handlers.reminders import calendar_for
 from handlers.render import case_title, mention, role_label
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
+from handlers.reviews.reminding import replan_current
 from handlers.roles import consent_covers, scope_needed
 from storage import audit
 from storage.repo import cases as case_repo
@@ -78,6 +80,7 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
             agency=cmd.agency,
             why="joined the team around the child",
         )
+        replan_current(s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, now=ask.now)
         room = case_repo.get_room(s, case_id=case.id)
     label = role_label(cmd.role) + (f", {cmd.agency}" if cmd.agency else "")
     if room is not None and room.external_id and room.state == "ready":

@@ -38,6 +38,10 @@ from scheduler import messages, policies, queue
 from scheduler.calendar import SchoolCalendar, load_calendar
 from scheduler.digest import KIND as DIGEST
 from scheduler.digest import build_digest
+from scheduler.jobs import JOBS, run_jobs
+from scheduler.relevance import CHASED
+from scheduler.relevance import group as _group
+from scheduler.relevance import too_late as _too_late
 from scheduler.subjects import SUBJECTS, Subject
 from storage.models import AuditEvent, Case, Membership, Person, Reminder, School
 
@@ -48,7 +52,6 @@ LEASE = timedelta(minutes=5)
 BATCH = 500
 MAX_WAIT = 30.0  # longest Retry-After we wait for inside one pass
 MAX_ATTEMPTS = 5
-CHASED = ("action", "input_request")
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Batch:
     outgoing: list[Outgoing] = field(default_factory=list)
     follow_ups: dict[int, list[Reminder]] = field(default_factory=dict)
     rows: dict[int, Reminder] = field(default_factory=dict)
+    jobs: list[Reminder] = field(default_factory=list)  # kinds in ``JOBS``: run, not messaged
     more_due: bool = False  # a follow-up (an escalation) is due at once: run another batch
 
 
@@ -157,7 +161,8 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
     }
     subjects: dict[str, dict[int, Subject]] = {}
     for kind in {r.subject_kind for r in rows if r.subject_kind in SUBJECTS}:
-        subjects[kind] = SUBJECTS[kind].load(session, [r.subject_id for r in rows if r.subject_kind == kind])
+        wanted = [r.subject_id for r in rows if r.subject_kind == kind]
+        subjects[kind] = SUBJECTS[kind].load(session, wanted, core=calendars.core)
     owner_ids = {s.owner_id for by in subjects.values() for s in by.values() if s.owner_id is not None}
     people = {
         p.id: p
@@ -167,19 +172,28 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
     }
     batch, cancel, fail, hold = Batch(), list[int](), list[int](), dict[int, datetime]()
     # After downtime several chasers of one subject to one person may be due: send only the latest.
-    latest: dict[tuple[str, int, int], Reminder] = {}
+    # (Other kinds, e.g. a review's steps, each say something different: every step is sent.)
+    latest: dict[tuple[str, int, int, str], Reminder] = {}
     for r in rows:
-        group = (r.subject_kind, r.subject_id, r.recipient_id)
+        group = _group(r)
         if group not in latest or (r.due_at, r.id) > (latest[group].due_at, latest[group].id):
             latest[group] = r
     for r in rows:
-        if latest[(r.subject_kind, r.subject_id, r.recipient_id)] is not r:
+        if latest[_group(r)] is not r:
             cancel.append(r.id)
             continue
         cal = calendars.get(session, r.school_id)
         school, person = schools[r.school_id], people[r.recipient_id]
         if not cal.is_working(now):
             hold[r.id] = cal.next_working_slot(now)
+            continue
+        if r.subject_kind in JOBS:
+            job_case = cases.get(r.case_id) if r.case_id is not None else None
+            if job_case is None or job_case.status != "open":
+                cancel.append(r.id)
+            else:
+                batch.rows[r.id] = r
+                batch.jobs.append(r)
             continue
         if r.subject_kind == DIGEST:
             body = build_digest(session, school_id=r.school_id, person_id=r.recipient_id, cal=cal, now=now)
@@ -197,11 +211,7 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
                 or subject is None
                 or not subject.open
                 or (subject.due is not None and r.anchor and r.anchor != subject.due.isoformat())
-                or (
-                    r.step.startswith("before")
-                    and subject.due is not None
-                    and cal.local(now).date() >= subject.due
-                )
+                or _too_late(r.step, subject.due, cal.local(now).date())
             ):
                 cancel.append(r.id)
                 continue
@@ -370,6 +380,7 @@ async def run_due(
         stats.batches += 1
         deadline = time.monotonic() + lease.total_seconds() / 2
         sent, back, failed = await _send(core, batch, sleep=sleep, deadline=deadline, stats=stats)
+        await run_jobs(core, batch.jobs, sent=sent, failed=failed)
         with core.db.transaction() as s:
             stats.sent += mark(s, token=token, now=now, batch=batch, sent=sent, back=back, failed=failed)
         stats.failed += len(failed)

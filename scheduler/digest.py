@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from handlers.replies import Reply
 from scheduler import queue
 from scheduler.calendar import SchoolCalendar
+from scheduler.digest_extra import CaseExtras, extras
 from scheduler.messages import DigestLine, digest
 from scheduler.policies import Step
 from storage.models import Action, Case, Senco
@@ -47,7 +48,7 @@ def queue_digests(session: Session, *, cal: SchoolCalendar, now: datetime) -> in
 def build_digest(
     session: Session, *, school_id: int, person_id: int, cal: SchoolCalendar, now: datetime
 ) -> Reply:
-    """The digest from current data: the person's open cases, overdue and upcoming actions."""
+    """The digest from current data: open cases, overdue and upcoming actions, inputs, reviews, risks."""
     today = cal.local(now).date()
     cases = session.scalars(
         select(Case)
@@ -74,5 +75,9 @@ def build_digest(
             .group_by(Action.case_id)
         ).all()
     )
-    lines = [DigestLine(c, int(overdue.get(c.id, 0)), int(upcoming.get(c.id, 0))) for c in cases]
+    more = extras(session, cases=cases, cal=cal, today=today)
+    lines = [
+        DigestLine(c, int(overdue.get(c.id, 0)), int(upcoming.get(c.id, 0)), more.get(c.id, CaseExtras()))
+        for c in cases
+    ]
     return digest(lines=lines, today=today)

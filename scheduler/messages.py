@@ -6,11 +6,12 @@ number ("Action 2"); never the action's text, the pupil's details or anything ty
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from handlers.render import case_title, mention
 from handlers.replies import Block, Bullets, Button, Buttons, Heading, Note, Prompt, Reply, Span, para, reply
+from scheduler.digest_extra import CaseExtras
 from scheduler.policies import overdue_number
 from scheduler.subjects import Subject
 from storage.models import Case, Person
@@ -46,7 +47,7 @@ def _line(step: str, subject: Subject, today: date) -> str:
     if step.startswith("week-"):
         return f"{label} is due {_day(due)} ({step.replace('-', ' ')} of the 6-week statutory timescale)."
     if step.startswith("review-"):
-        return f"Reminder: the review meeting is on {_day(due)}."
+        return f"The review meeting is on {_day(due)}."
     return {
         "ar-invitations": (
             f"The annual review is on {_day(due)}: send the invitations and advice requests now."
@@ -62,7 +63,10 @@ def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -
     line = _line(step, subject, today)
     blocks: list[Block] = [Heading(f"Reminder: {case_title(case)}"), para(line)]
     if subject.answerable and (step in ("due", "before-2") or step.startswith(("overdue", "week-"))):
-        blocks.append(chaser_buttons(kind, subject.id))
+        answers = chaser_buttons(kind, subject.id)
+        blocks.append(Buttons(subject.buttons + answers.buttons))
+    elif subject.buttons:
+        blocks.append(Buttons(subject.buttons))
     blocks.append(Note((f"See it with `/tac status case {case.reference}`.",)))
     return reply(*blocks, summary=f"{case.reference}: {line}")
 
@@ -95,16 +99,31 @@ class DigestLine:
     case: Case
     overdue: int
     upcoming: int
+    more: CaseExtras = field(default_factory=CaseExtras)
+
+
+def _digest_line(x: DigestLine) -> str:
+    text = f"{case_title(x.case)}: {x.overdue} overdue, {x.upcoming} due in the next 7 days"
+    if x.more.inputs_overdue:
+        text += f", {x.more.inputs_overdue} input(s) overdue"
+    if x.more.review_soon is not None:
+        text += f", review on {x.more.review_soon:%a %d %b}"
+    return text
 
 
 def digest(*, lines: list[DigestLine], today: date) -> Reply:
-    """The SENCO's weekly digest: open cases, overdue actions, what is due in the next week."""
+    """The SENCO's weekly digest: open cases, overdue actions and inputs, reviews soon, deadlines at risk."""
     overdue = sum(x.overdue for x in lines)
     upcoming = sum(x.upcoming for x in lines)
     summary = f"Week of {today:%d %b}: {len(lines)} open cases, {overdue} overdue, {upcoming} due this week"
     if not lines:
         return reply(Heading("Your TAC week"), para("You have no open cases."), summary=summary)
-    items = tuple(
-        (f"{case_title(x.case)}: {x.overdue} overdue, {x.upcoming} due in the next 7 days",) for x in lines
-    )
-    return reply(Heading("Your TAC week"), para(summary + "."), Bullets(items), summary=summary)
+    blocks: list[Block] = [
+        Heading("Your TAC week"),
+        para(summary + "."),
+        Bullets(tuple((_digest_line(x),) for x in lines)),
+    ]
+    risks = tuple((f"{x.case.reference}: {risk}",) for x in lines for risk in x.more.risks)
+    if risks:
+        blocks += [Heading("Statutory deadlines at risk"), Bullets(risks)]
+    return reply(*blocks, summary=summary)

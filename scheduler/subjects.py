@@ -7,7 +7,7 @@ statements, and describes each without anything about the pupil (privacy: refere
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -15,7 +15,10 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Action
+from handlers.core import Core
+from handlers.forms.library import Form, builtin_library
+from handlers.replies import Button
+from storage.models import Action, InputRequest, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +31,11 @@ class Subject:
     due: date | None
     owner_id: int | None
     answerable: bool = True  # chasers about it carry Done / Need more time / Blocked buttons
+    buttons: tuple[Button, ...] = ()  # shown before the chaser's answers (e.g. Open form)
 
 
 class SubjectSource(Protocol):
-    def load(self, session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
         """The subjects with these ids that still exist (missing ids: the subject is gone)."""
         ...
 
@@ -39,7 +43,7 @@ class SubjectSource(Protocol):
 class ActionSource:
     """Plan actions (``handlers.plan``): open until done; due is the action's current due date."""
 
-    def load(self, session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
         wanted = set(ids)
         if not wanted:
             return {}
@@ -52,4 +56,62 @@ class ActionSource:
         }
 
 
-SUBJECTS: dict[str, SubjectSource] = {"action": ActionSource()}
+def form_title(form_id: str, forms: Mapping[str, Form] | None = None) -> str:
+    """The form's title for a chaser: from the deployment's forms (else the built-in ones, else its id)."""
+    form = (forms if forms is not None else builtin_library()).get(form_id)
+    return form.title if form is not None else form_id
+
+
+class InputRequestSource:
+    """Requested inputs (``handlers.forms``): open until submitted or cancelled; owned by the person asked.
+
+    The label is the form's title and the request's number only ("EP advice (input 2)").
+    """
+
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = session.scalars(select(InputRequest).where(InputRequest.id.in_(wanted)))
+        return {
+            r.id: Subject(
+                id=r.id,
+                label=f"{form_title(r.form_id, core.forms if core is not None else None)} (input {r.number})",
+                open=r.state == "open",
+                due=r.due,
+                owner_id=r.requested_of_id,
+                buttons=(Button("Open form", "form.open", str(r.id), style="primary"),),
+            )
+            for r in rows
+        }
+
+
+class ReviewSource:
+    """Review meetings (``handlers.reviews``): open while fixed or held (the report falls due after).
+
+    ``due`` is the meeting's date (UTC date of its start; schools do not meet around midnight).
+    """
+
+    def load(self, session: Session, ids: Iterable[int], *, core: Core | None = None) -> dict[int, Subject]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = session.scalars(select(Review).where(Review.id.in_(wanted)))
+        return {
+            r.id: Subject(
+                id=r.id,
+                label=f"Review {r.number}",
+                open=r.status in ("scheduled", "held") and r.starts_at is not None,
+                due=r.starts_at.date() if r.starts_at is not None else None,
+                owner_id=None,
+                answerable=False,
+            )
+            for r in rows
+        }
+
+
+SUBJECTS: dict[str, SubjectSource] = {
+    "action": ActionSource(),
+    "input_request": InputRequestSource(),
+    "review": ReviewSource(),
+}

@@ -16,8 +16,7 @@ from bot.console.school import BY_HANDLE, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
-from handlers.replies import Buttons, Reply
-from handlers.reviews.pack import post_due_packs
+from handlers.replies import Button, Buttons, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +77,29 @@ async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
     await run_due(bot.core, now=clock.now())
 
 
-async def tom_presses_done(bot: ConsoleBot, clock: ManualClock) -> None:
-    """Tom answers the chaser in his DMs with its Done button."""
-    from handlers.replies import Buttons
-
-    chaser = next(d for d in reversed(bot.sent_to(user="tom")) if "Reminder:" in d.text)
-    done = next(
+def _latest_button(bot: ConsoleBot, handle_: str, label: str) -> Button:
+    """The ``label`` button of the latest reminder ``handle_`` was sent."""
+    chaser = next(d for d in reversed(bot.sent_to(user=handle_)) if "Reminder:" in d.text)
+    return next(
         b
         for block in chaser.reply.blocks
         if isinstance(block, Buttons)
         for b in block.buttons
-        if b.label == "Done"
+        if b.label == label
     )
+
+
+async def tom_presses_done(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Tom answers the chaser in his DMs with its Done button."""
+    done = _latest_button(bot, "tom", "Done")
     await bot.press("tom", done.action, done.value)
+
+
+async def anna_needs_more_time(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Anna answers her chaser with Need more time and picks Friday as the new date."""
+    later = _latest_button(bot, "anna", "Need more time")
+    friday = (clock.now() + timedelta(days=4)).date().isoformat()
+    await bot.press("anna", later.action, later.value, inputs={"date": friday})
 
 
 SCRIPT: list[Step] = [
@@ -101,9 +110,12 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac invite @jo parent-carer", room="tac-0001"),
     Say("anna", "/tac define provision"),
     Say("sam", "/tac forms", room="tac-0001"),
-    Say("sam", "/tac request ep-advice from @anna due in 3 weeks", room="tac-0001"),
-    Wait(timedelta(days=9), "Dr Novak visits Robin"),
-    Run("Dr Anna Novak opens the form from her DM and answers it", _anna_answers),
+    Say("sam", "/tac request ep-advice from @anna due in 2 weeks", room="tac-0001"),
+    Wait(timedelta(days=14), "two weeks pass: Dr Novak's advice is due today"),
+    Run("The reminder clock ticks: the advice is due today, so Dr Novak is chased", reminder_clock_ticks),
+    Run("@anna presses [Need more time] on the chaser and picks Friday", anna_needs_more_time),
+    Wait(timedelta(days=3), "Dr Novak visits Robin"),
+    Run("Dr Anna Novak opens the form from her DM and answers it (no more chasers)", _anna_answers),
     Say("sam", "/tac inputs", room="tac-0001"),
     Say("sam", "/tac input 1", room="tac-0001"),
     Say("sam", '/tac outcome add "Robin reads a short book aloud to an adult each week"', room="tac-0001"),
@@ -121,18 +133,18 @@ SCRIPT: list[Step] = [
     ),
     Wait(timedelta(days=14), "two weeks pass: the action is due today"),
     Run("The reminder clock ticks: chasers due now go out (working hours, school day)", reminder_clock_ticks),
-    Wait(timedelta(days=2), "two more days pass"),
+    Wait(timedelta(days=1), "the next day"),
     Say("tom", "/tac status", room="tac-0001"),
     Run("The reminder clock ticks: the action is a school day overdue", reminder_clock_ticks),
     Run("@tom presses [Done] on the chaser", tom_presses_done),
     Say("sam", "/tac plan", room="tac-0001"),
     Say("sam", "/tac plan export", room="tac-0001"),
-    Say("sam", "/tac review poll 20/10 14:30, 22/10 09:00", room="tac-0001"),
+    Say("sam", "/tac review poll 3/11 14:30, 5/11 09:00", room="tac-0001"),
     Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
     Say("sam", "/tac review poll", room="tac-0001"),
     Say("sam", '/tac review pick 1 where "Meeting room 2"', room="tac-0001"),
-    Wait(timedelta(days=13), "the week before the meeting"),
-    Run("the reminder clock posts the pre-meeting pack", lambda bot, clock: _post_packs(bot)),
+    Wait(timedelta(days=11), "the week before the meeting"),
+    Run("The reminder clock ticks: the pre-meeting pack is due (a week before)", reminder_clock_ticks),
     Wait(timedelta(days=7, hours=6), "after the review meeting"),
     Say(
         "sam",
@@ -166,10 +178,6 @@ async def _answer_poll(bot: ConsoleBot) -> None:
     first = next(b for b in bot.sent_to(user="anna")[-1].reply.blocks if isinstance(b, Buttons))
     change = next(b for b in first.buttons if b.action == "poll.can")
     await bot.press("anna", change.action, change.value)  # Anna finds she can make slot 1 after all
-
-
-async def _post_packs(bot: ConsoleBot) -> None:
-    await post_due_packs(bot.core)
 
 
 def _when(clock: ManualClock, settings: Settings) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from handlers.core import Core
 from handlers.errors import NotAllowed, PlatformError
 from handlers.forms.answers import Answers, check_answers, display
+from handlers.forms.chasing import stop_request
 from handlers.forms.library import Form
 from handlers.model import Actor
 from handlers.render import case_title, mention
@@ -179,6 +180,7 @@ async def submit_form(
             s, request=a.request, answers=dict(checked.answers), submitted_by_id=a.person.id, now=now
         )
         form_repo.delete_draft(s, request_id=a.request.id, person_id=a.person.id)
+        stop_request(s, request=a.request, now=now)
         audit.record(
             s,
             action="input.submitted",

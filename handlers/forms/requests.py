@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound, PlatformError, UsageError
+from handlers.forms.chasing import plan_request, stop_request
 from handlers.forms.library import Form
 from handlers.grammar import commands as c
+from handlers.reminders import calendar_for
 from handlers.render import case_title, mention
 from handlers.replies import Bullets, Button, Buttons, Code, Fields, Heading, Note, Reply, Span, Strong, para
 from handlers.replies import reply as make_reply
+from scheduler.calendar import SchoolCalendar
 from storage import audit
 from storage.models import Case, InputRequest, Person
 from storage.repo import cases as case_repo
@@ -52,9 +55,17 @@ def find_form(ask: Ask, form_id: str) -> Form:
 
 
 def create_input_request(
-    s: Session, *, case: Case, form: Form, person: Person, requested_by: Person, due: date, now: datetime
+    s: Session,
+    *,
+    case: Case,
+    form: Form,
+    person: Person,
+    requested_by: Person,
+    due: date,
+    now: datetime,
+    cal: SchoolCalendar,
 ) -> InputRequest:
-    """The one place a request is made (and audited): chasers for it are queued from here."""
+    """The one place a request is made (and audited); its chasers are queued here, in the same transaction."""
     request = form_repo.create_request(
         s,
         case_id=case.id,
@@ -77,6 +88,7 @@ def create_input_request(
         due=due.isoformat(),
         why="input for the team around the child",
     )
+    plan_request(s, cal=cal, case=case, request=request, now=now)
     return request
 
 
@@ -125,6 +137,7 @@ async def request_form(ask: Ask, cmd: c.RequestForm) -> Reply:
                 )
             ids = [person.id]
         persons = people.people_by_id(s, ids=set(ids))
+        cal = calendar_for(s, ask, school_id=case.school_id)
         made: list[_Made] = []
         already: list[Person] = []
         for pid in ids:
@@ -133,7 +146,7 @@ async def request_form(ask: Ask, cmd: c.RequestForm) -> Reply:
                 already.append(p)
                 continue
             r = create_input_request(
-                s, case=case, form=form, person=p, requested_by=who.person, due=due, now=ask.now
+                s, case=case, form=form, person=p, requested_by=who.person, due=due, now=ask.now, cal=cal
             )
             made.append(_Made(r.id, p))
     failed: list[Person] = []
@@ -176,8 +189,9 @@ def _request_reply(
 
 
 def cancel_for_leaver(s: Session, *, case: Case, person_id: int, actor_id: int, now: datetime) -> None:
-    """Someone left the team: their open requests are cancelled (so nothing chases them) and audited."""
+    """Someone left the team: their open requests and their chasers are cancelled, and audited."""
     for request in form_repo.cancel_open_requests(s, case_id=case.id, person_id=person_id):
+        stop_request(s, request=request, now=now)
         audit.record(
             s,
             action="input.cancelled",

@@ -6,6 +6,7 @@ from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
+from handlers.reminders import calendar_for
 from handlers.render import case_title
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Strong, para, reply
 from handlers.reviews.common import (
@@ -19,7 +20,9 @@ from handlers.reviews.common import (
     to_utc,
     when,
 )
+from handlers.reviews.pack import pack_due_at
 from handlers.reviews.poll_view import poll_message, tally_blocks
+from handlers.reviews.reminding import plan_review, stop_review
 from storage import audit
 from storage.repo import reviews as review_repo
 
@@ -71,6 +74,10 @@ async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
             old=old.isoformat() if old else None,
             why="review invitations to the team",
         )
+        if kind == "moved" and pack_due_at(route=case.route, starts_at=starts, tz=tz) > ask.now:
+            review.pack_posted_at = None  # moved well ahead: the pack goes out again before the new date
+        cal = calendar_for(s, ask, school_id=case.school_id)
+        plan_review(s, cal=cal, case=case, review=review, now=ask.now)
         inv = invitation(s, case=case, review=review, kind=kind, tz=tz)
     return await announce(ask, inv)
 
@@ -97,6 +104,7 @@ async def review_cancel(ask: Ask, cmd: c.ReviewCancel) -> Reply:
             raise NotFound(f"{case.reference} has no review meeting or poll to cancel.")
         was_scheduled = review.status == "scheduled"
         review.status, review.updated_at = "cancelled", ask.now
+        stop_review(s, review=review, now=ask.now)
         review.sequence += 1
         audit.record(
             s,

@@ -1,8 +1,9 @@
 """The pre-meeting pack: the plan (and each input's latest version) posted to the room before a review.
 
 Due 2 weeks before the meeting on the `annual-review` route (SEND Regulations 2014 reg 20), 1 week
-before otherwise. ``pack_due_at`` gives the instant; the reminders queue calls ``post_pack`` then
-(``post_due_packs`` does it for every meeting whose pack is due, for a clock tick).
+before otherwise. ``pack_due_at`` gives the instant; the reminders queue runs ``pack_job`` then (a
+``review_pack`` reminder queued by ``handlers.reviews.reminding``). ``post_due_packs`` posts every pack
+that is due, for operators and tests.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlers.errors import PlatformError
 from handlers.plan_view import plan_blocks
 from handlers.replies import Block, Divider, Heading, Note, Reply
 from handlers.reviews.common import when
+from handlers.reviews.pack_inputs import inputs_part
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo
@@ -26,9 +28,10 @@ from storage.repo import reviews as review_repo
 
 PACK_MORNING = time(8, 0)
 
-# Further parts of the pack, e.g. the latest version of each input (issue 5), registered at start-up.
-PackPart = Callable[[Session, Case], list[Block]]
-PACK_PARTS: list[PackPart] = []
+# Further parts of the pack after the plan: the latest version of each input (issue 5).
+PackPart = Callable[[Session, Case, Core], list[Block]]
+PACK_PARTS: list[PackPart] = [inputs_part]
+MOST_BLOCKS = 50
 
 
 def pack_lead(route: str) -> timedelta:
@@ -59,14 +62,14 @@ async def post_pack(core: Core, review_id: int) -> bool:
             return False
         today = now.astimezone(core.tz).date()
         plan = plan_data.load(s, case=case, today=today, tz=core.tz)
+        parts = [b for part in PACK_PARTS for b in part(s, case, core)][: MOST_BLOCKS // 2]
         blocks: list[Block] = [
             Heading(f"Pack for the review meeting, {when(review.starts_at, core.tz, review.place)}"),
             Note(("Please read before the meeting. The latest plan follows.",)),
             Divider(),
-            *plan_blocks(plan)[:40],
+            *plan_blocks(plan)[: MOST_BLOCKS - 3 - len(parts)],
+            *parts,
         ]
-        for part in PACK_PARTS:
-            blocks += part(s, case)
         review.pack_posted_at = now
         audit.record(
             s,
@@ -78,7 +81,9 @@ async def post_pack(core: Core, review_id: int) -> bool:
             why="pre-meeting pack to the team's room",
         )
         platform, workspace, room_id = core.platform(school.platform), school.external_id, room.external_id
-    message = Reply(blocks=tuple(blocks[:50]), summary=f"Review pack for {plan.reference}", private=False)
+    message = Reply(
+        blocks=tuple(blocks[:MOST_BLOCKS]), summary=f"Review pack for {plan.reference}", private=False
+    )
     try:
         await platform.post(workspace=workspace, room_id=room_id, reply=message)
     except PlatformError:
@@ -88,6 +93,20 @@ async def post_pack(core: Core, review_id: int) -> bool:
                 again.pack_posted_at = None
         return False
     return True
+
+
+async def pack_job(core: Core, review_id: int) -> bool:
+    """The reminders queue's job: post the pack; False (try again) only if it is still due but unsent."""
+    if await post_pack(core, review_id):
+        return True
+    with core.db.transaction() as s:
+        review = review_repo.get_review(s, review_id=review_id)
+        if review is None or review.status != "scheduled" or review.pack_posted_at is not None:
+            return True
+        if review.starts_at is None or review.starts_at <= core.clock.now():
+            return True
+        room = case_repo.get_room(s, case_id=review.case_id)
+        return room is None or room.state != "ready" or not room.external_id
 
 
 async def post_due_packs(core: Core) -> list[int]:

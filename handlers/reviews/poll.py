@@ -9,10 +9,12 @@ from handlers.core import Ask, Core
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.model import Interaction
+from handlers.reminders import calendar_for
 from handlers.replies import Reply, reply
 from handlers.reviews.common import invitation, member_ids, new_uid, tell, when
 from handlers.reviews.meeting import announce
 from handlers.reviews.poll_view import ANSWERS, poll_message, slot_label, tally_blocks, unanswered
+from handlers.reviews.reminding import plan_poll_chase, plan_review
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo
@@ -63,6 +65,9 @@ async def review_poll(ask: Ask, cmd: c.ReviewPoll) -> Reply:
             review=review.number,
             slots=[t.isoformat() for t in starts],
         )
+        plan_poll_chase(
+            s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, review=review, now=ask.now
+        )
         message = poll_message(case.reference, review, slots, tz)
         members = member_ids(s, case_id=case.id)
     failed = await tell(ask.platform, ask.workspace, members, message)
@@ -101,6 +106,9 @@ async def review_pick(ask: Ask, cmd: c.ReviewPick) -> Reply:
             slot=slot.number,
             starts_at=slot.starts_at.isoformat(),
             why="review invitations to the team",
+        )
+        plan_review(
+            s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, review=review, now=ask.now
         )
         inv = invitation(s, case=case, review=review, kind="fixed", tz=ask.core.tz)
     return await announce(ask, inv)

@@ -9,6 +9,7 @@ from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound, PlatformError, UsageError
 from handlers.grammar import commands as c
+from handlers.reminders import calendar_for
 from handlers.render import mention
 from handlers.replies import Block, Bullets, Heading, Reply, Span, Strong, para, reply
 from handlers.reviews.common import (
@@ -20,6 +21,7 @@ from handlers.reviews.common import (
     to_utc,
     when,
 )
+from handlers.reviews.reminding import plan_review
 from storage import audit
 from storage.repo import cases as case_repo
 from storage.repo import people
@@ -101,6 +103,9 @@ async def review_record(ask: Ask, cmd: c.ReviewRecord) -> Reply:
                 review=nxt.number,
                 starts_at=next_starts.isoformat(),
                 why="next review set at the meeting",
+            )
+            plan_review(
+                s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, review=nxt, now=ask.now
             )
             inv = invitation(s, case=case, review=nxt, kind="fixed", tz=tz)
         open_actions = [a for a in plan_repo.actions(s, case_id=case.id) if a.status == "open"]
