@@ -369,10 +369,14 @@ async def run_due(
         return stats
     calendars = _Calendars(core)
     platforms = sorted(core.platforms)
+    started = time.monotonic()
     while True:
         token = uuid.uuid4().hex
+        # A long pass (a Monday backlog under rate limits) must not claim with a lease that has already
+        # run out for other instances: each batch's lease starts when that batch is claimed.
+        claimed_at = now + timedelta(seconds=time.monotonic() - started)
         with core.db.transaction() as s:
-            ids = claim(s, token=token, now=now, lease=lease, limit=batch_size, platforms=platforms)
+            ids = claim(s, token=token, now=claimed_at, lease=lease, limit=batch_size, platforms=platforms)
             if not ids:
                 break
             batch = prepare(s, token=token, now=now, calendars=calendars, stats=stats)

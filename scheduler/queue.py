@@ -168,7 +168,13 @@ def schedule(
 
 
 def cancel_for(
-    session: Session, *, kind: str, subject_id: int, now: datetime, recipient_id: int | None = None
+    session: Session,
+    *,
+    kind: str,
+    subject_id: int,
+    now: datetime,
+    recipient_id: int | None = None,
+    keep_keys: frozenset[str] = frozenset(),
 ) -> int:
     """Cancel every reminder still to be sent about a subject (optionally to one person); returns how many.
 
@@ -186,6 +192,8 @@ def cancel_for(
     )
     if recipient_id is not None:
         query = query.where(Reminder.recipient_id == recipient_id)
+    if keep_keys:
+        query = query.where(Reminder.key.not_in(keep_keys))
     result = session.execute(query.returning(Reminder.id), execution_options={"synchronize_session": False})
     return len(result.all())
 
@@ -206,8 +214,29 @@ def reschedule(
     requested_on: date | None = None,
     policy: Policy = policies.DEFAULT,
 ) -> list[Reminder]:
-    """The due date moved (or the owner changed): cancel what is still queued and plan afresh."""
-    cancel_for(session, kind=kind, subject_id=subject_id, now=now)
+    """The due date moved (or the owner changed): plan afresh and cancel what the new plan no longer has.
+
+    Rows the new plan keeps are left alone, so a reminder being sent right now by another worker is
+    neither cancelled nor revived under its feet (which would send it twice).
+    """
+    steps = policies.steps_for(
+        cal, kind=kind, due=due, route=route, now=now, requested_on=requested_on, policy=policy
+    )
+    keep = frozenset(
+        r.key
+        for r in planned(
+            kind=kind,
+            subject_id=subject_id,
+            school_id=school_id,
+            case_id=case_id,
+            recipient_id=recipient_id,
+            steps=steps,
+            anchor=due.isoformat(),
+            now=now,
+            key_worker_id=key_worker_id,
+        )
+    )
+    cancel_for(session, kind=kind, subject_id=subject_id, now=now, keep_keys=keep)
     return schedule(
         session,
         cal=cal,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from handlers.clock import ManualClock
@@ -120,3 +121,32 @@ async def test_a_refused_message_is_retried_later_and_given_up_after_5_tries(db:
         [row] = s.scalars(select(Reminder))
     assert row.state == "failed" and row.attempts == 5
     assert (await run_due(core, now=now + timedelta(hours=1))).claimed == 0
+
+
+async def test_each_batch_is_leased_from_when_it_is_claimed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow pass never claims rows with a lease that has already run out for other instances."""
+    import scheduler.delivery as delivery
+
+    seed_due(db, cases=3, per_case=2, now=NOW)
+    elapsed = [0.0]
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: elapsed[0])
+
+    class Slow(ListPlatform):
+        async def direct_message(self, *, workspace: str, user_id: str, reply: object) -> None:
+            elapsed[0] += 100.0  # each message takes 100 s (a platform under heavy rate limits)
+            await super().direct_message(workspace=workspace, user_id=user_id, reply=reply)  # type: ignore[arg-type]
+
+    leases: list[datetime] = []
+    real_claim = delivery.claim
+
+    def spy(session: object, **kw: object) -> list[int]:
+        ids = real_claim(session, **kw)  # type: ignore[arg-type]
+        leases.append(kw["now"] + kw["lease"])  # type: ignore[operator]
+        return ids
+
+    monkeypatch.setattr(delivery, "claim", spy)
+    stats = await run_due(fake_core(db, Slow()), now=NOW, batch_size=2)
+    assert stats.sent == 6
+    assert leases[1] >= NOW + timedelta(seconds=200) + LEASE  # the second batch started 200 s in

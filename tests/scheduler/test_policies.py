@@ -122,3 +122,31 @@ def test_schedule_twice_queues_once_and_reschedule_replans(db: Database) -> None
         assert s.scalar(select(func.count()).select_from(Reminder)) == 6
         assert len(queue.pending_for(s, kind="action", subject_id=7)) == 3
         assert queue.cancel_for(s, kind="action", subject_id=7, now=now) == 3
+
+
+def test_rescheduling_to_the_same_date_leaves_a_claimed_reminder_alone(db: Database) -> None:
+    """A reminder being sent by another worker is neither cancelled nor revived (it would go twice)."""
+    now = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
+    with db.transaction() as s:
+        school = people.get_or_create_school(s, platform="console", external_id="r", now=now)
+        person = people.get_or_create_person(
+            s, platform="console", external_id="rr", display_name="", now=now
+        )
+        args = dict(
+            cal=CAL,
+            kind="action",
+            subject_id=8,
+            school_id=school.id,
+            case_id=None,
+            recipient_id=person.id,
+            route="sen-support",
+            now=now,
+        )
+        rows = queue.schedule(s, due=date(2026, 9, 28), **args)  # type: ignore[arg-type]
+        in_flight = rows[0]
+        in_flight.state, in_flight.claim_token = "claimed", "worker-a"
+        s.flush()
+        queue.reschedule(s, due=date(2026, 9, 28), **args)  # type: ignore[arg-type]
+        s.refresh(in_flight)
+        assert (in_flight.state, in_flight.claim_token) == ("claimed", "worker-a")
+        assert s.scalar(select(func.count()).select_from(Reminder).where(Reminder.state == "cancelled")) == 0
