@@ -7,9 +7,11 @@ import re
 from handlers import access
 from handlers.core import Ask
 from handlers.errors import PlatformError, UsageError
+from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention, plural
 from handlers.replies import Bullets, Fields, Heading, Note, Reply, Span, Strong, para, reply
+from handlers.reviews.meeting import announce_cancellation, cancel_current
 from storage import audit
 from storage.models import Case, Room
 from storage.repo import cases as case_repo
@@ -169,6 +171,8 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
         access.require_open(acc)
         case = acc.case
         case.status, case.closed_at, case.close_reason = "closed", ask.now, cmd.reason
+        cancel_requests(s, case=case, actor_id=who.person.id, now=ask.now, reason="case closed")
+        cancelled_review = cancel_current(s, ask, case=case, actor_id=who.person.id)
         members = len(case_repo.active_members(s, case_id=case.id))
         room = case_repo.get_room(s, case_id=case.id)
         audit.record(
@@ -194,6 +198,8 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
         summary=f"{case.reference} closed",
         private=False,
     )
+    if cancelled_review is not None:
+        await announce_cancellation(ask, case, cancelled_review)
     if room is not None and room.external_id and room.state == "ready":
         try:
             await ask.platform.post(workspace=ask.workspace, room_id=room.external_id, reply=summary)

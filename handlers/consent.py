@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from handlers import access
 from handlers.core import Ask
 from handlers.errors import PlatformError
-from handlers.forms.requests import cancel_for_leaver
+from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
 from handlers.render import role_label
 from handlers.replies import Block, Bullets, Mention, Reply, Span, Strong, para, reply
@@ -64,8 +64,13 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
             for m in members:
                 if not consent_covers(m.role, in_force):
                     case_repo.deactivate_membership(s, membership=m, reason="consent withdrawn", now=ask.now)
-                    cancel_for_leaver(
-                        s, case=case, person_id=m.person_id, actor_id=who.person.id, now=ask.now
+                    cancel_requests(
+                        s,
+                        case=case,
+                        person_id=m.person_id,
+                        actor_id=who.person.id,
+                        now=ask.now,
+                        reason="consent withdrawn",
                     )
                     removed.append((persons[m.person_id].external_id, m.role))
                     audit.record(

@@ -6,6 +6,7 @@ import contextlib
 
 from handlers.core import Core
 from handlers.errors import PlatformError
+from handlers.forms.requests import cancel_requests
 from handlers.render import mention
 from handlers.replies import Reply, Strong
 from storage import audit
@@ -28,6 +29,7 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
         is_key_worker = person.id == case.key_worker_id
         if not is_key_worker:
             case_repo.deactivate_membership(s, membership=membership, reason="left the room", now=now)
+            cancel_requests(s, case=case, person_id=person.id, actor_id=None, now=now, reason="left the room")
         audit.record(
             s,
             action="member.left_room",

@@ -8,7 +8,7 @@ from handlers import access
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
 from handlers.errors import NoConsent, NotFound, PlatformError, UsageError
-from handlers.forms.requests import cancel_for_leaver
+from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
 from handlers.reminders import calendar_for
 from handlers.render import case_title, mention, role_label
@@ -131,7 +131,14 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
         if person.id == case.key_worker_id:
             raise UsageError("The key worker cannot be removed from their own case.", command="remove")
         case_repo.deactivate_membership(s, membership=membership, reason="removed", now=ask.now)
-        cancel_for_leaver(s, case=case, person_id=person.id, actor_id=who.person.id, now=ask.now)
+        cancel_requests(
+            s,
+            case=case,
+            person_id=person.id,
+            actor_id=who.person.id,
+            now=ask.now,
+            reason="removed from the team",
+        )
         audit.record(
             s,
             action="member.removed",

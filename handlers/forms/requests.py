@@ -188,8 +188,10 @@ def _request_reply(
     return make_reply(*blocks, summary=f"Requested {form.id} from {len(made)}")
 
 
-def cancel_for_leaver(s: Session, *, case: Case, person_id: int, actor_id: int, now: datetime) -> None:
-    """Someone left the team: their open requests and their chasers are cancelled, and audited."""
+def cancel_requests(
+    s: Session, *, case: Case, actor_id: int | None, now: datetime, reason: str, person_id: int | None = None
+) -> None:
+    """Cancel open requests and their chasers, audited: one person's (they left the team) or all (closed)."""
     for request in form_repo.cancel_open_requests(s, case_id=case.id, person_id=person_id):
         stop_request(s, request=request, now=now)
         audit.record(
@@ -199,7 +201,7 @@ def cancel_for_leaver(s: Session, *, case: Case, person_id: int, actor_id: int, 
             school_id=case.school_id,
             case_id=case.id,
             actor_id=actor_id,
-            person_id=person_id,
+            person_id=request.requested_of_id,
             number=request.number,
-            reason="left the team",
+            reason=reason,
         )

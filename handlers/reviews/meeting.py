@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
 from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
@@ -24,6 +28,7 @@ from handlers.reviews.pack import pack_due_at
 from handlers.reviews.poll_view import poll_message, tally_blocks
 from handlers.reviews.reminding import plan_review, stop_review
 from storage import audit
+from storage.models import Case
 from storage.repo import reviews as review_repo
 
 
@@ -93,40 +98,57 @@ async def announce(ask: Ask, inv: Invitation) -> Reply:
     return Reply.text(text)
 
 
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """A cancelled meeting's invitation (None for a poll that never fixed a date), and who to tell."""
+
+    invitation: Invitation | None
+    members: tuple[str, ...]
+
+
+def cancel_current(s: Session, ask: Ask, *, case: Case, actor_id: int) -> Cancellation | None:
+    """Cancel the case's current meeting or poll and its reminders; None when there is none."""
+    review = review_repo.current_review(s, case_id=case.id)
+    if review is None:
+        return None
+    was_scheduled = review.status == "scheduled"
+    review.status, review.updated_at = "cancelled", ask.now
+    stop_review(s, review=review, now=ask.now)
+    review.sequence += 1
+    audit.record(
+        s,
+        action="review.cancelled",
+        at=ask.now,
+        school_id=case.school_id,
+        case_id=case.id,
+        actor_id=actor_id,
+        review=review.number,
+    )
+    inv = invitation(s, case=case, review=review, kind="cancelled", tz=ask.core.tz) if was_scheduled else None
+    return Cancellation(inv, member_ids(s, case_id=case.id))
+
+
+async def announce_cancellation(ask: Ask, case: Case, cancelled: Cancellation) -> None:
+    """Tell the team: a cancelled meeting goes to their calendars; a closed poll by DM."""
+    if cancelled.invitation is None:
+        closed = Reply.text(f"The date poll for {case.reference} is closed.")
+        await tell(ask.platform, ask.workspace, cancelled.members, closed)
+    else:
+        await send_invitations(ask.platform, ask.workspace, cancelled.invitation, stamp=ask.now)
+
+
 async def review_cancel(ask: Ask, cmd: c.ReviewCancel) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
         access.require_key_worker(acc, "cancel reviews")
         case = acc.case
-        review = review_repo.current_review(s, case_id=case.id)
-        if review is None:
+        cancelled = cancel_current(s, ask, case=case, actor_id=who.person.id)
+        if cancelled is None:
             raise NotFound(f"{case.reference} has no review meeting or poll to cancel.")
-        was_scheduled = review.status == "scheduled"
-        review.status, review.updated_at = "cancelled", ask.now
-        stop_review(s, review=review, now=ask.now)
-        review.sequence += 1
-        audit.record(
-            s,
-            action="review.cancelled",
-            at=ask.now,
-            school_id=case.school_id,
-            case_id=case.id,
-            actor_id=who.person.id,
-            review=review.number,
-        )
-        inv = (
-            invitation(s, case=case, review=review, kind="cancelled", tz=ask.core.tz)
-            if was_scheduled
-            else None
-        )
-        members = member_ids(s, case_id=case.id)
-    if inv is None:
-        await tell(
-            ask.platform, ask.workspace, members, Reply.text(f"The date poll for {case.reference} is closed.")
-        )
+    await announce_cancellation(ask, case, cancelled)
+    if cancelled.invitation is None:
         return Reply.text(f"Cancelled the date poll for {case.reference}.")
-    await send_invitations(ask.platform, ask.workspace, inv, stamp=ask.now)
     return Reply.text(f"Cancelled the review meeting of {case.reference}; the team's calendars were told.")
 
 

@@ -127,15 +127,14 @@ def delete_draft(session: Session, *, request_id: int, person_id: int) -> None:
         session.delete(draft)
 
 
-def cancel_open_requests(session: Session, *, case_id: int, person_id: int) -> list[InputRequest]:
-    """Cancel the person's open requests on this case (they left the team); returns those cancelled."""
-    found = session.scalars(
-        select(InputRequest).where(
-            InputRequest.case_id == case_id,
-            InputRequest.requested_of_id == person_id,
-            InputRequest.state == "open",
-        )
-    ).all()
+def cancel_open_requests(
+    session: Session, *, case_id: int, person_id: int | None = None
+) -> list[InputRequest]:
+    """Cancel the case's open requests (only ``person_id``'s when given); returns those cancelled."""
+    query = select(InputRequest).where(InputRequest.case_id == case_id, InputRequest.state == "open")
+    if person_id is not None:
+        query = query.where(InputRequest.requested_of_id == person_id)
+    found = session.scalars(query).all()
     for request in found:
         request.state = "cancelled"
     return list(found)

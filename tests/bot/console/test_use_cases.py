@@ -212,3 +212,35 @@ async def test_a_closed_case_keeps_its_team(bot: ConsoleBot) -> None:
     await bot.exec("sam", "/tac close", room=room)
     assert "is closed" in await bot.exec("sam", "/tac remove @tom case TAC-0001")
     assert count(bot, Membership) == 2
+
+
+async def test_closing_cancels_open_requests_and_the_meeting(bot: ConsoleBot) -> None:
+    from storage.models import InputRequest, Review
+
+    room = await opened(bot)
+    await bot.exec("sam", "/tac invite @anna educational-psychologist", room=room)
+    await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
+    await bot.exec("sam", '/tac review on 15/10 at 14:30 where "Room 2"', room=room)
+    await bot.exec("sam", "/tac close", room=room)
+    with bot.core.db.transaction() as s:
+        assert {r.state for r in s.scalars(select(InputRequest))} == {"cancelled"}
+        assert {r.status for r in s.scalars(select(Review))} == {"cancelled"}
+    cancellation = bot.sent_to(user="anna")[-1]
+    assert "cancel" in cancellation.text.lower()
+
+
+async def test_leaving_the_room_by_hand_cancels_their_requests(bot: ConsoleBot) -> None:
+    from handlers.rooms import member_left_room
+    from storage.models import InputRequest
+
+    room = await opened(bot)
+    await bot.exec("sam", "/tac invite @anna educational-psychologist", room=room)
+    await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
+    sim = bot.platform.room_by_name(room)
+    assert sim is not None
+    left = await member_left_room(
+        bot.core, platform="console", workspace="console", room_id=sim.id, user_id="anna"
+    )
+    assert left
+    with bot.core.db.transaction() as s:
+        assert {r.state for r in s.scalars(select(InputRequest))} == {"cancelled"}
