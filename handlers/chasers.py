@@ -56,11 +56,13 @@ def _load(ask: Ask, s: Session, action_id: int) -> tuple[Action, Case, Person]:
     who = access.asker(s, ask)
     action = s.get(Action, action_id)
     case = s.get(Case, action.case_id) if action is not None else None
+    # One answer for "no such action" and "not yours": a button reveals nothing to someone outside.
+    refusal = NotFound(GONE, hint="Only the action's owner or the case's key worker can answer it.")
     if action is None or case is None or case.school_id != who.school.id:
-        raise NotFound(GONE)
+        raise refusal
     member = case_repo.active_membership(s, case_id=case.id, person_id=who.person.id)
     if member is None or who.person.id not in (action.owner_id, case.key_worker_id):
-        raise NotFound(GONE, hint="Only the action's owner or the case's key worker can answer it.")
+        raise refusal
     access.require_open(access.CaseAccess(who, case, member))
     return action, case, who.person
 

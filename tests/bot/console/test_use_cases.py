@@ -244,3 +244,16 @@ async def test_leaving_the_room_by_hand_cancels_their_requests(bot: ConsoleBot) 
     assert left
     with bot.core.db.transaction() as s:
         assert {r.state for r in s.scalars(select(InputRequest))} == {"cancelled"}
+
+
+async def test_a_chaser_button_reveals_nothing_to_outsiders(bot: ConsoleBot) -> None:
+    from storage.models import Action
+
+    room = await opened(bot)
+    await bot.exec("sam", "/tac invite @tom class-teacher", room=room)
+    await bot.exec("sam", '/tac action add "Phonics" owner @tom due tomorrow', room=room)
+    with bot.core.db.transaction() as s:
+        action_id = s.scalars(select(Action.id)).one()
+    real = await bot.press("dan", "chaser.done", f"action:{action_id}")
+    missing = await bot.press("dan", "chaser.done", f"action:{action_id + 999}")
+    assert real == missing
