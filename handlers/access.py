@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from handlers.core import Ask
 from handlers.errors import NotAllowed, NotFound, UsageError
+from handlers.grammar.commands import PersonRef
 from storage.models import Case, Membership, Person, School
 from storage.repo import cases as case_repo
 from storage.repo import people
@@ -43,6 +44,16 @@ def asker(session: Session, ask: Ask) -> Asker:
         now=ask.now,
     )
     return Asker(school, person)
+
+
+async def known_name(ask: Ask, ref: PersonRef) -> str:
+    """The mentioned person's display name; ``NotFound`` if the platform has no such user."""
+    name = ask.command.names.get(ref.user_id) or await ask.platform.user_name(
+        workspace=ask.workspace, user_id=ref.user_id
+    )
+    if name is None:
+        raise NotFound(f"I don't know anyone called {ref.label} here.", hint="Mention them, like @anna.")
+    return name
 
 
 def require_senco(session: Session, who: Asker, what: str) -> None:
@@ -96,5 +107,9 @@ def require_key_worker(access: CaseAccess, what: str) -> None:
 
 
 def require_open(access: CaseAccess) -> None:
-    if access.case.status != "open":
-        raise NotAllowed(f"{access.case.reference} is closed; it can no longer change.")
+    require_case_open(access.case)
+
+
+def require_case_open(case: Case) -> None:
+    if case.status != "open":
+        raise NotAllowed(f"{case.reference} is closed; it can no longer change.")

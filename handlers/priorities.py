@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers import access
 from handlers.core import Ask
-from handlers.errors import NotFound, PlatformError, UsageError
+from handlers.errors import PlatformError, UsageError
 from handlers.grammar import commands as c
 from handlers.model import Interaction
 from handlers.render import mention
@@ -97,11 +97,7 @@ async def ask_specialist(ask: Ask, cmd: c.PriorityAsk) -> Reply:
         found = list(repo.priorities(s, school_id=who.school.id))
     if not found:
         raise UsageError('There are no priorities yet: `priority add "<text>"` first.', command="priority")
-    name = ask.command.names.get(cmd.person.user_id) or await ask.platform.user_name(
-        workspace=ask.workspace, user_id=cmd.person.user_id
-    )
-    if name is None:
-        raise NotFound(f"I don't know anyone called {cmd.person.label} here.")
+    name = await access.known_name(ask, cmd.person)
     blocks = [
         Heading("Can you help with the school's SEN development priorities?"),
         para("The SENCO would like to know what you could offer towards any of these, beyond case work."),

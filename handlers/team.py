@@ -20,18 +20,8 @@ from storage.repo import cases as case_repo
 from storage.repo import people
 
 
-async def _known_name(ask: Ask, ref: c.PersonRef) -> str:
-    """The mentioned person's display name; ``NotFound`` if the platform has no such user."""
-    name = ask.command.names.get(ref.user_id) or await ask.platform.user_name(
-        workspace=ask.workspace, user_id=ref.user_id
-    )
-    if name is None:
-        raise NotFound(f"I don't know anyone called {ref.label} here.", hint="Mention them, like @anna.")
-    return name
-
-
 async def invite(ask: Ask, cmd: c.Invite) -> Reply:
-    name = await _known_name(ask, cmd.person)
+    name = await access.known_name(ask, cmd.person)
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)

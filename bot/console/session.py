@@ -17,15 +17,20 @@ from handlers.replies import Reply
 _MENTION = re.compile(r"(?<![\w<@])@([A-Za-z0-9][A-Za-z0-9_.\-]*)")
 
 
+def console_actor(handle_: str) -> Actor:
+    """Someone of the simulated school, as the handlers see them."""
+    person = BY_HANDLE.get(handle_)
+    return Actor(
+        platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
+    )
+
+
 def to_command(handle_: str, text: str, *, room_id: str | None) -> Command:
     """Console input -> the neutral command (pure): `@anna` becomes the canonical mention `<@anna>`."""
     text = text.strip()
     if text.lower().startswith("/tac"):
         text = text[4:]
-    person = BY_HANDLE.get(handle_)
-    actor = Actor(
-        platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
-    )
+    actor = console_actor(handle_)
     names = {h: p.name for h, p in BY_HANDLE.items()}
     return Command(actor=actor, text=_MENTION.sub(r"<@\1>", text), room_id=room_id, names=names)
 
@@ -61,12 +66,12 @@ class ConsoleBot:
         inputs: dict[str, str] | None = None,
     ) -> str:
         """Press a button the bot sent, as ``handle_``; return the reply's text."""
-        person = BY_HANDLE.get(handle_)
-        actor = Actor(
-            platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
-        )
         interaction = Interaction(
-            actor=actor, action=action, value=value, room_id=self.room_id(room), inputs=dict(inputs or {})
+            actor=console_actor(handle_),
+            action=action,
+            value=value,
+            room_id=self.room_id(room),
+            inputs=dict(inputs or {}),
         )
         reply = await handle_interaction(self.core, interaction)
         self.replies.append((handle_, reply))
@@ -81,10 +86,7 @@ class ConsoleBot:
         return await fill_in(self.core, self.actor(handle_), request_id, answers)
 
     def actor(self, handle_: str) -> Actor:
-        person = BY_HANDLE.get(handle_)
-        return Actor(
-            platform="console", workspace=SCHOOL, user_id=handle_, display_name=person.name if person else ""
-        )
+        return console_actor(handle_)
 
     def sent_to(self, *, room: str | None = None, user: str | None = None) -> list[Delivery]:
         return [

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers import access
 from handlers.core import Core
 from handlers.errors import NotAllowed, PlatformError
 from handlers.forms.answers import Answers, check_answers, display
@@ -136,8 +137,7 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
     now = core.clock.now()
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id)
-        if a.case.status != "open":
-            raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
+        access.require_case_open(a.case)
         answers = check_answers(a.form, raw, draft=True).answers
         form_repo.save_draft(s, request_id=a.request.id, person_id=a.person.id, answers=answers, now=now)
         audit.record(
@@ -171,8 +171,7 @@ async def submit_form(
     now = core.clock.now()
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id)
-        if a.case.status != "open":
-            raise NotAllowed(f"{a.case.reference} is closed; it can no longer change.")
+        access.require_case_open(a.case)
         checked = check_answers(a.form, raw)
         if not checked.ok:
             return SubmitResult(errors=checked.errors)
