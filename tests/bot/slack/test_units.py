@@ -6,8 +6,8 @@ import asyncio
 from typing import Any
 
 from bot.slack.background import Background, pause
-from bot.slack.bolt_app import RESPONSE_URL_USES, answer
 from bot.slack.dedupe import SeenEvents
+from bot.slack.respond import RESPONSE_URL_USES, answer
 from handlers.replies import Bullets, reply
 
 
