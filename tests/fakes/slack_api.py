@@ -117,6 +117,7 @@ class FakeSlack:
         self.hold: asyncio.Event | None = None  # while set and not yet fired, Web API calls wait
         self.retry_after = "1"
         self.files: dict[str, File] = {}
+        self._answered: dict[str, asyncio.Event] = {}
         self._ids = itertools.count(1)
         self.base_url = ""
         self._runner: web.AppRunner | None = None
@@ -211,6 +212,10 @@ class FakeSlack:
         if unknown:
             self.problems.append(f"{method}: arguments Slack does not document {unknown}")
 
+    def answered(self, method: str) -> asyncio.Event:
+        """Set once ``method`` has been answered ok (to wait for work that follows an ack)."""
+        return self._answered.setdefault(method, asyncio.Event())
+
     def shared_to(self, channel: str) -> list[File]:
         """Files completed into ``channel`` (files.completeUploadExternal), in order."""
         return [f for f in self.files.values() if f.channel == channel]
@@ -255,6 +260,7 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": f"invalid_arguments: {missing}"})
         if body.get("ok"):
             self.calls.append(call)
+            self.answered(method).set()
         return web.json_response(body)
 
     async def _stats(self, request: web.Request) -> web.Response:

@@ -11,7 +11,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from slack_sdk.signature import SignatureVerifier
 
+from bot.server import CORE
 from bot.slack.background import Background
+from handlers.core import Core
 from tests.fakes.slack_api import TEAM, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -80,6 +82,13 @@ class SlackDriver:
         status, _ = await self.post(json.dumps(envelope), "application/json", **headers)
         await self.background.drain()
         return status
+
+    @property
+    def core(self) -> Core:
+        """The core behind the server (to run the reminder queue, or load a school's forms)."""
+        app = self.client.app
+        assert app is not None
+        return app[CORE]
 
     def replies(self) -> str:
         """Everything sent back through response_urls so far, as text."""

@@ -7,9 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.server import CORE
 from handlers.clock import ManualClock
-from handlers.core import Core
 from scheduler.delivery import run_due
 from storage.engine import Database
 from storage.models import Action, Reminder
@@ -25,15 +23,11 @@ async def chased(slack: SlackDriver, clock: ManualClock) -> dict[str, dict[str, 
     await slack.command("U0SAM", "invite <@U0TOM|tom> class-teacher", channel=room)
     await slack.command("U0SAM", 'action add "Phonics group" owner <@U0TOM|tom> due 2026-09-28', channel=room)
     clock.set(at(2026, 9, 28, 9))
-    stats = await run_due(core_of(slack), now=clock.now())
+    stats = await run_due(slack.core, now=clock.now())
     assert stats.sent == 1
     dm = slack.fake.posts_to("DU0TOM")[-1]
     assert "Reminder: TAC-0001" in slack.fake.texts([dm]) and "Phonics" not in slack.fake.texts([dm])
     return {b["text"]["text"]: b for b in buttons_in([dm])}
-
-
-def core_of(slack: SlackDriver) -> Core:
-    return slack.client.app[CORE]  # type: ignore[union-attr]
 
 
 def action(db: Database) -> Action:
@@ -91,7 +85,7 @@ async def test_a_rate_limit_outlasting_the_retries_puts_the_chaser_back_not_lost
     slack.fake.rate_limited = 10_000
     slack.fake.retry_after = "5"
     clock.set(at(2026, 9, 28, 9))
-    stats = await run_due(core_of(slack), now=clock.now(), sleep=wait)
+    stats = await run_due(slack.core, now=clock.now(), sleep=wait)
     assert stats.sent == 0 and stats.rate_limited >= 1 and all(w == 5.0 for w in waited)
     assert slept and all(5.0 <= s < 5.2 for s in slept)  # Slack's own retry handler waited first
     assert len(slack.fake.posts_to("DU0TOM")) == before
@@ -100,6 +94,6 @@ async def test_a_rate_limit_outlasting_the_retries_puts_the_chaser_back_not_lost
         assert row.state == "pending"
     slack.fake.rate_limited = 0
     clock.set(at(2026, 9, 28, 9, 5))
-    assert (await run_due(core_of(slack), now=clock.now(), sleep=wait)).sent == 1
+    assert (await run_due(slack.core, now=clock.now(), sleep=wait)).sent == 1
     (chaser,) = slack.fake.posts_to("DU0TOM")[before:]
     assert "Reminder: TAC-0001" in slack.fake.texts([chaser])

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from handlers.forms.library import FormLibrary
 from storage.engine import Database
 from storage.models import FormSubmission, InputRequest
 from tests.bot.console.test_forms import EP
 from tests.bot.slack.test_forms import _state
 from tests.bot.slack.test_slack_http import open_case
+from tests.fakes.blockkit import check_view
 from tests.fakes.slack_driver import SlackDriver, buttons_in, press_payload, view_payload
+
+TRIGGER_LIFE = 3.0  # seconds Slack honours a trigger id
 
 
 async def ep_requested(slack: SlackDriver) -> tuple[str, dict[str, Any]]:
@@ -21,10 +29,15 @@ async def ep_requested(slack: SlackDriver) -> tuple[str, dict[str, Any]]:
     await slack.command("U0SAM", 'consent given by "Mrs Smith" relationship parent scope all', channel=room)
     await slack.command("U0SAM", "invite <@U0ANNA|anna> educational-psychologist", channel=room)
     await slack.command("U0SAM", "request ep-advice from <@U0ANNA|anna>", channel=room)
+    return room, form_button(slack, "U0ANNA")
+
+
+def form_button(slack: SlackDriver, user: str) -> dict[str, Any]:
+    """The *Open form* button in ``user``'s DM (the only one)."""
     (button,) = [
-        b for b in buttons_in(slack.fake.posts_to("DU0ANNA")) if json.loads(b["value"])["a"] == "form.open"
+        b for b in buttons_in(slack.fake.posts_to(f"D{user}")) if json.loads(b["value"])["a"] == "form.open"
     ]
-    return room, button
+    return button
 
 
 async def open_form(slack: SlackDriver, user: str, button: dict[str, Any]) -> dict[str, Any] | None:
@@ -145,3 +158,59 @@ async def test_an_expired_trigger_asks_to_press_again(slack: SlackDriver) -> Non
     slack.fake.fail_next["views.open"] = ["expired_trigger_id"]
     assert await open_form(slack, "U0ANNA", button) is None
     assert "press Open form again" in json.dumps(slack.fake.responses[-1])
+
+
+async def test_a_long_school_form_goes_step_by_step_over_http(
+    slack: SlackDriver, db: Database, tmp_path: Path
+) -> None:
+    def question(s: int, i: int) -> str:
+        return f"      - {{id: q{s}_{i}, label: Question {i}, type: short_text, required: {i == 0}}}\n"
+
+    sections = "".join(
+        f"  - title: Part {s}\n    fields:\n" + "".join(question(s, i) for i in range(30)) for s in range(5)
+    )
+    (tmp_path / "long-form.yaml").write_text(
+        "id: long-form\ntitle: A long school form\nfor: Anyone\nintroduction: A long form.\n"
+        f"sections:\n{sections.replace('True', 'true').replace('False', 'false')}",
+        "utf-8",
+    )
+    slack.core.forms = FormLibrary.load(tmp_path)
+    room = await open_case(slack)
+    await slack.command("U0SAM", 'consent given by "Mrs Smith" relationship parent scope all', channel=room)
+    await slack.command("U0SAM", "invite <@U0TOM|tom> class-teacher", channel=room)
+    await slack.command("U0SAM", "request long-form from <@U0TOM|tom>", channel=room)
+    view = await open_form(slack, "U0TOM", form_button(slack, "U0TOM"))
+    assert view is not None and view["submit"]["text"] == "Next"
+    answers = {f"q{s}_{i}": f"answer {s}.{i}" for s in range(5) for i in range(30)}
+    steps = 0
+    while True:
+        ack = await submit(slack, "U0TOM", view, answers)
+        if ack.get("response_action") != "update":
+            break
+        view, steps = ack["view"], steps + 1
+        assert check_view(view) == [] and json.loads(view["private_metadata"])["step"] == steps
+    assert steps >= 1 and ack == {"response_action": "clear"}
+    (stored,) = submissions(db)
+    assert stored.answers == answers
+
+
+async def test_the_form_opens_at_once_even_while_other_work_queues(slack: SlackDriver) -> None:
+    _, button = await ep_requested(slack)
+    gate = asyncio.Event()
+
+    async def slow() -> None:
+        await gate.wait()
+
+    for _ in range(4):  # more than the background's slots: a queued press would wait for these
+        slack.background.spawn(slow(), name="slow work")
+    payload = press_payload("U0ANNA", button, channel="DU0ANNA", response_url=slack.fake.response_url())
+    started = time.monotonic()
+    status, _ = await slack.post(
+        urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+    )
+    assert status == 200
+    await asyncio.wait_for(slack.fake.answered("views.open").wait(), TRIGGER_LIFE)
+    took = time.monotonic() - started
+    gate.set()
+    await slack.background.drain()
+    assert slack.fake.called("views.open") and took < TRIGGER_LIFE / 3, took
