@@ -97,3 +97,17 @@ async def test_a_rate_limit_outlasting_the_retries_puts_the_chaser_back_not_lost
     assert (await run_due(slack.core, now=clock.now(), sleep=wait)).sent == 1
     (chaser,) = slack.fake.posts_to("DU0TOM")[before:]
     assert "Reminder: TAC-0001" in slack.fake.texts([chaser])
+
+
+async def test_blocked_asks_why_and_tells_the_key_worker(
+    slack: SlackDriver, clock: ManualClock, db: Database
+) -> None:
+    buttons = await chased(slack, clock)
+    await press(slack, "U0TOM", buttons["Blocked"])
+    (opened,) = slack.fake.called("views.open")
+    assert opened["view"]["blocks"][0]["element"]["type"] == "plain_text_input"
+    values = {"prompt": {"value": {"type": "plain_text_input", "value": "No room free <!channel>"}}}
+    status, _ = await slack.interactive(view_payload("U0TOM", opened["view"], values, kind="view_submission"))
+    assert status == 200 and "told the key worker" in json.dumps(slack.fake.responses[-1])
+    note = slack.fake.texts(slack.fake.posts_to("DU0SAM")[-1:])
+    assert "Blocked: TAC-0001" in note and "No room free &lt;!channel&gt;" in note

@@ -82,3 +82,11 @@ async def test_review_invitations_arrive_as_ics_files_in_each_dm(slack: SlackDri
     assert slack.fake.shared_to(room) == []  # the room hears of it, without the files
     opened = [c.args["users"] for c in slack.fake.calls if c.method == "conversations.open"]
     assert {"U0SAM", "U0TOM", "U0ANNA"} <= set(opened)
+
+
+async def test_uploads_ride_out_a_burst_of_429s_once_each(slack: SlackDriver, slept: list[float]) -> None:
+    room = await planned(slack)
+    slack.fake.rate_limited = 3
+    await slack.command("U0SAM", "plan export", channel=room)
+    assert [f.filename[-4:] for f in slack.fake.shared_to(room)] == ["docx", ".pdf"]
+    assert upload_calls(slack.fake) == UPLOAD_STEPS * 2 and len(slept) == 3
