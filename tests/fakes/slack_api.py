@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.blockkit import check_blocks, check_view, mrkdwn_in, pings
+from tests.fakes.slack_files import File, FileUploads
 
 TOKEN = "xoxb-test-token"
 TEAM = "T0001"
@@ -81,25 +82,13 @@ class Channel:
     purpose: str = ""
 
 
-@dataclass
-class File:
-    """A file on its way in (files.getUploadURLExternal), then its bytes, then where it was shared."""
-
-    id: str
-    filename: str
-    length: int
-    data: bytes | None = None
-    title: str = ""
-    channel: str | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class Call:
     method: str
     args: dict[str, Any]
 
 
-class FakeSlack:
+class FakeSlack(FileUploads):
     def __init__(self, spec: Path | None) -> None:
         """``spec=None`` skips the spec checks (the benchmark, where only speed matters)."""
         self.spec = json.loads(spec.read_text("utf-8"))["paths"] if spec else None
@@ -216,10 +205,6 @@ class FakeSlack:
         """Set once ``method`` has been answered ok (to wait for work that follows an ack)."""
         return self._answered.setdefault(method, asyncio.Event())
 
-    def shared_to(self, channel: str) -> list[File]:
-        """Files completed into ``channel`` (files.completeUploadExternal), in order."""
-        return [f for f in self.files.values() if f.channel == channel]
-
     def _check_content(self, method: str, args: dict[str, Any]) -> None:
         if self.spec is None:
             return
@@ -271,21 +256,6 @@ class FakeSlack:
         self._check_content("response_url", body)
         self.responses.append(body)
         return web.Response(text="ok")
-
-    async def _upload(self, request: web.Request) -> web.Response:
-        """The upload URL files.getUploadURLExternal handed out: the file's bytes, POSTed as they are."""
-        file = self.files.get(request.match_info["file_id"])
-        if file is None:
-            return web.Response(status=404, text="no such upload")
-        data = await request.read()
-        if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            part = next(iter(form.values()), b"")
-            data = part.file.read() if hasattr(part, "file") else str(part).encode()
-        if len(data) != file.length:
-            self.problems.append(f"upload {file.filename}: {len(data)} bytes, announced {file.length}")
-        file.data = data
-        return web.Response(text=f"OK - {len(data)}")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, deliver the queued envelopes, collect the app's acks."""
@@ -421,30 +391,3 @@ class FakeSlack:
         if not args.get("view_id") and not args.get("external_id"):
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "view": {"id": args.get("view_id"), **args["view"]}}
-
-    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        try:
-            length = int(args["length"])
-        except ValueError:
-            return {"ok": False, "error": "invalid_arguments"}
-        if length < 1:
-            return {"ok": False, "error": "invalid_arguments"}
-        file = File(id=f"F{next(self._ids):08d}", filename=str(args["filename"]), length=length)
-        self.files[file.id] = file
-        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file.id}", "file_id": file.id}
-
-    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        listed = json.loads(str(args["files"]))
-        channel_id = args.get("channel_id")
-        if channel_id:
-            channel = self._channel({"channel": channel_id})
-            if isinstance(channel, dict):
-                return channel
-        done = []
-        for item in listed:
-            file = self.files.get(str(item.get("id")))
-            if file is None or file.data is None:
-                return {"ok": False, "error": "file_not_found"}
-            file.title, file.channel = str(item.get("title") or file.filename), channel_id
-            done.append({"id": file.id, "name": file.filename, "title": file.title})
-        return {"ok": True, "files": done}
