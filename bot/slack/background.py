@@ -38,8 +38,10 @@ class Background:
         self._tasks: set[asyncio.Task[None]] = set()
         self._gate = asyncio.Semaphore(limit)
 
-    def spawn(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._guard(work, name), name=name)
+    def spawn(self, work: Coroutine[Any, Any, None], *, name: str, urgent: bool = False) -> None:
+        """Run ``work`` after the ack; ``urgent`` skips the queue (a trigger id expires 3 s after a click)."""
+        guarded = self._urgent(work, name) if urgent else self._guard(work, name)
+        task = asyncio.get_running_loop().create_task(guarded, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -50,6 +52,12 @@ class Background:
                 await work
             except Exception:
                 log.exception("background work failed: %s", name)
+
+    async def _urgent(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("background work failed: %s", name)
 
     async def drain(self) -> None:
         """Wait until no task is running (tasks may start others)."""

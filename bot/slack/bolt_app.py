@@ -10,20 +10,20 @@ import logging
 import re
 from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import incoming
 from bot.slack.background import Background
 from bot.slack.dedupe import SeenEvents
+from bot.slack.form_listeners import OPEN_ACTION, FormListeners
 from bot.slack.prompt import prompt_view
-from bot.slack.render import ACTION_PREFIX, messages, view_blocks
+from bot.slack.render import ACTION_PREFIX, view_blocks
+from bot.slack.respond import Http, answer
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.home import overview
@@ -32,32 +32,6 @@ from handlers.replies import Reply
 from handlers.rooms import member_left_room
 
 log = logging.getLogger(__name__)
-
-
-class Http:
-    """The one aiohttp session for Slack calls, opened and closed with the server (None: one per call)."""
-
-    def __init__(self) -> None:
-        self.session: aiohttp.ClientSession | None = None
-
-    def webhook(self, url: str) -> AsyncWebhookClient:
-        return AsyncWebhookClient(url, session=self.session)
-
-
-RESPONSE_URL_USES = 5  # Slack accepts five messages per response_url
-
-
-async def answer(respond: AsyncWebhookClient, reply: Reply) -> None:
-    """Send the reply back along the response_url: ephemeral when private, else to the channel."""
-    kind = "ephemeral" if reply.private else "in_channel"
-    batch = messages(reply)
-    if len(batch) > RESPONSE_URL_USES:
-        rest = "That was long: the rest did not fit. Ask for less (one case, one command) to see it."
-        batch = [*batch[: RESPONSE_URL_USES - 1], *messages(Reply.text(rest))]
-    for message in batch:
-        await respond.send(
-            text=message.text, blocks=message.blocks, response_type=kind, replace_original=False
-        )
 
 
 def build_slack_app(
@@ -121,9 +95,16 @@ def build_slack_app(
         else:
             await tell(press.interaction.actor, reply)
 
+    forms = FormListeners(core, client=client, background=background, http=http)
+    forms.install(app)
+
     async def on_button(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        background.spawn(run_press(incoming.pressed(body)), name="button")
+        press = incoming.pressed(body)
+        if press.interaction.action == OPEN_ACTION:  # a modal: the trigger id lasts 3 s, skip the queue
+            background.spawn(forms.open_modal(press), name="open form", urgent=True)
+        else:
+            background.spawn(run_press(press), name="button", urgent=press.prompt is not None)
 
     app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(on_button)
 

@@ -49,7 +49,8 @@ def command(body: Mapping[str, Any]) -> Command:
     )
 
 
-def _actor(body: Mapping[str, Any]) -> Actor:
+def actor_of(body: Mapping[str, Any]) -> Actor:
+    """Who pressed or submitted, from an interactive payload's ``user`` and ``team``."""
     user = body["user"]
     team = body.get("team") or {}
     workspace = team.get("id") or user.get("team_id")
@@ -78,7 +79,7 @@ def pressed(body: Mapping[str, Any]) -> Pressed:
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     prompt = data.get("p")
     interaction = Interaction(
-        actor=_actor(body),
+        actor=actor_of(body),
         action=str(data.get("a", "")),
         value=str(data.get("v", "")),
         room_id=room_of(channel),
@@ -109,7 +110,7 @@ def submitted(body: Mapping[str, Any]) -> Submitted:
     answer = (answer or "").strip()
     errors = {} if answer else {PROMPT_BLOCK: "Please fill this in."}
     interaction = Interaction(
-        actor=_actor(body),
+        actor=actor_of(body),
         action=str(meta.get("a", "")),
         value=str(meta.get("v", "")),
         room_id=room_of(meta.get("c")),

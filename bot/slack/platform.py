@@ -9,12 +9,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.render import messages
-from handlers.errors import PlatformError
-from handlers.replies import Reply
+from handlers.errors import PlatformError, RateLimited
+from handlers.replies import Attachment, Reply
 
 log = logging.getLogger(__name__)
 
 NAME_ATTEMPTS = 20
+DEFAULT_RETRY_AFTER = 30.0  # when a 429 says nothing about how long to wait
 
 # Slack error codes -> what the person is told (user-safe, with what to do).
 ERRORS = {
@@ -47,9 +48,33 @@ def _code(error: SlackApiError) -> str:
         return "unknown_error"
 
 
-def failure(error: SlackApiError, doing: str) -> PlatformError:
-    """A Slack refusal as a user-safe sentence saying what failed and what to do."""
+def _retry_after(error: SlackApiError) -> float | None:
+    """Slack's Retry-After (seconds) when it still answered 429 after the retry handler gave up."""
+    response: Any = error.response
+    if getattr(response, "status_code", None) != 429:
+        return None
+    headers = getattr(response, "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return max(float(raw), 1.0)
+            except (TypeError, ValueError):
+                break
+    return DEFAULT_RETRY_AFTER
+
+
+def failure(error: SlackApiError, doing: str, *, nothing_sent: bool = True) -> PlatformError:
+    """A Slack refusal as a user-safe sentence saying what failed and what to do.
+
+    A 429 that outlasted the retries is ``RateLimited`` (retry after a pause) only when nothing of this
+    delivery had gone yet; after a partial delivery a retry would repeat what was sent.
+    """
     code = _code(error)
+    wait = _retry_after(error)
+    if wait is not None and nothing_sent:
+        log.warning("slack still rate-limited %s after retries; retry after %.0f s", doing, wait)
+        return RateLimited(f"Slack is busy and could not {doing} yet.", retry_after=wait)
     log.warning("slack refused %s: %s", doing, code)
     known = ERRORS.get(code)
     return PlatformError(f"Slack could not {doing}: {known or f'it said {code}.'}")
@@ -113,6 +138,8 @@ class SlackPlatform:
                 raise failure(error, "archive the case room") from None
 
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
+        """The reply's messages, then its attachments uploaded into the same conversation."""
+        sent = False
         for message in messages(reply):
             try:
                 await self.client.chat_postMessage(
@@ -123,7 +150,22 @@ class SlackPlatform:
                     unfurl_media=False,
                 )
             except SlackApiError as error:
-                raise failure(error, "post the message") from None
+                raise failure(error, "post the message", nothing_sent=not sent) from None
+            sent = True
+        for attachment in reply.attachments:
+            await self._attach(room_id, attachment)
+
+    async def _attach(self, room_id: str, attachment: Attachment) -> None:
+        """One file beside the message already posted (so never ``RateLimited``: that would repeat it)."""
+        try:
+            await self.client.files_upload_v2(
+                channel=room_id,
+                content=attachment.content,
+                filename=attachment.filename,
+                title=attachment.filename,
+            )
+        except SlackApiError as error:
+            raise failure(error, f"attach {attachment.filename}", nothing_sent=False) from None
 
     async def upload_file(
         self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str

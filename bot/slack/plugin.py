@@ -16,10 +16,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.server import CORE, Plugin
 from bot.settings import Settings
 from bot.slack.background import Background
-from bot.slack.bolt_app import Http, build_slack_app
+from bot.slack.bolt_app import build_slack_app
 from bot.slack.client import web_client
 from bot.slack.dedupe import SeenEvents
 from bot.slack.platform import SlackPlatform
+from bot.slack.respond import Http
 
 log = logging.getLogger(__name__)
 

@@ -78,3 +78,13 @@ def check_view(view: dict[str, Any]) -> list[str]:
 def pings(text: str) -> bool:
     """Whether mrkdwn would ping a group: `<!channel>`, `<!here>`, `<!everyone>` or a user group."""
     return bool(_PING.search(text))
+
+
+def mrkdwn_in(obj: Any) -> list[str]:
+    """Every mrkdwn text in a payload: plain_text and typed-in values never ping, mrkdwn can."""
+    if isinstance(obj, dict):
+        found = [str(obj.get("text", ""))] if obj.get("type") == "mrkdwn" else []
+        return found + [t for v in obj.values() for t in mrkdwn_in(v)]
+    if isinstance(obj, list):
+        return [t for v in obj for t in mrkdwn_in(v)]
+    return []

@@ -11,7 +11,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from slack_sdk.signature import SignatureVerifier
 
+from bot.server import CORE
 from bot.slack.background import Background
+from handlers.core import Core
 from tests.fakes.slack_api import TEAM, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -81,6 +83,67 @@ class SlackDriver:
         await self.background.drain()
         return status
 
+    @property
+    def core(self) -> Core:
+        """The core behind the server (to run the reminder queue, or load a school's forms)."""
+        app = self.client.app
+        assert app is not None
+        return app[CORE]
+
     def replies(self) -> str:
         """Everything sent back through response_urls so far, as text."""
         return self.fake.texts(self.fake.responses)
+
+
+def person(user: str) -> dict[str, Any]:
+    """The ``user`` of an interactive payload."""
+    return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM}
+
+
+def buttons_in(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every button element in some posted messages, oldest first."""
+    return [
+        element
+        for m in messages
+        for block in m.get("blocks", [])
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+
+
+def press_payload(
+    user: str, button: dict[str, Any], *, channel: str, response_url: str | None
+) -> dict[str, Any]:
+    """A ``block_actions`` payload for pressing ``button`` in a message in ``channel``."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": person(user),
+        "team": {"id": TEAM, "domain": "riverside"},
+        "api_app_id": "A0001",
+        "trigger_id": f"1337.{user}.trigger",
+        "channel": {"id": channel, "name": "directmessage"},
+        "container": {"type": "message", "channel_id": channel, "message_ts": "1.000100"},
+        "actions": [{**button, "block_id": "b", "action_ts": "1.2"}],
+    }
+    if response_url:
+        payload["response_url"] = response_url
+    return payload
+
+
+def view_payload(user: str, view: dict[str, Any], values: dict[str, Any], *, kind: str) -> dict[str, Any]:
+    """A ``view_submission`` (or, with ``kind="block_actions"``, the modal's own button) as Slack sends it."""
+    shown = {**view, "id": view.get("id", "V0FORM"), "hash": "156772938.1827394", "state": {"values": values}}
+    payload: dict[str, Any] = {
+        "type": kind,
+        "user": person(user),
+        "team": {"id": TEAM, "domain": "riverside"},
+        "api_app_id": "A0001",
+        "trigger_id": f"1337.{user}.modal",
+        "view": shown,
+    }
+    if kind == "block_actions":
+        draft = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"])
+        payload["container"] = {"type": "view", "view_id": shown["id"]}
+        payload["actions"] = [{**draft, "block_id": "form.actions", "action_ts": "1.3"}]
+    return payload

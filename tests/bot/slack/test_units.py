@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.slack_response import SlackResponse
+
 from bot.slack.background import Background, pause
-from bot.slack.bolt_app import RESPONSE_URL_USES, answer
 from bot.slack.dedupe import SeenEvents
+from bot.slack.platform import failure
+from bot.slack.respond import RESPONSE_URL_USES, answer
+from handlers.errors import RateLimited
 from handlers.replies import Bullets, reply
 
 
@@ -57,3 +62,27 @@ async def test_a_job_waiting_out_a_rate_limit_lets_the_next_one_run() -> None:
     background.spawn(quick(), name="quick")
     await background.drain()
     assert order == ["first starts", "second runs", "first ends"]
+
+
+def _refusal(status: int, error: str, headers: dict[str, str]) -> SlackApiError:
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.com/api/chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": error},
+        headers=headers,
+        status_code=status,
+    )
+    return SlackApiError("refused", response)
+
+
+def test_a_429_that_outlasts_the_retries_is_rate_limited_only_if_nothing_went() -> None:
+    limited = failure(_refusal(429, "ratelimited", {"retry-after": "7"}), "post the message")
+    assert isinstance(limited, RateLimited) and limited.retry_after == 7.0
+    unsaid = failure(_refusal(429, "ratelimited", {}), "post the message")
+    assert isinstance(unsaid, RateLimited) and unsaid.retry_after == 30.0
+    partial = failure(_refusal(429, "ratelimited", {"Retry-After": "7"}), "post", nothing_sent=False)
+    assert not isinstance(partial, RateLimited) and "busy" in partial.message  # a retry would repeat
+    refused = failure(_refusal(200, "channel_not_found", {}), "post the message")
+    assert not isinstance(refused, RateLimited) and "no longer exists" in refused.message

@@ -1,0 +1,92 @@
+"""Forms on Slack: the *Open form* button, the modal's *Save draft* and its submission (Bolt listeners).
+
+The button opens the modal with the click's trigger id, which Slack honours for 3 seconds: the
+permission check and the view are built at once (no queue). A submission is checked on the server
+before the ack (errors go back under their fields); the room summary and the thank-you follow the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import incoming
+from bot.slack.background import Background
+from bot.slack.form_flow import open_view, save_modal_draft, view_submission
+from bot.slack.forms import CALLBACK_ID, DRAFT_ACTION, metadata, modal
+from bot.slack.respond import Http, tell
+from handlers.core import Core
+from handlers.dispatch import error_reply
+from handlers.errors import TacBotError
+from handlers.forms import api
+from handlers.replies import Reply
+
+log = logging.getLogger(__name__)
+
+OPEN_ACTION = "form.open"
+
+
+class FormListeners:
+    """The form listeners of one Bolt app, sharing its core, client, background and HTTP session."""
+
+    def __init__(self, core: Core, *, client: AsyncWebClient, background: Background, http: Http) -> None:
+        self.core, self.client, self.background, self.http = core, client, background, http
+
+    def install(self, app: AsyncApp) -> None:
+        app.action(DRAFT_ACTION)(self.on_draft)
+        app.view(CALLBACK_ID)(self.on_submit)
+
+    async def open_modal(self, press: incoming.Pressed) -> None:
+        """The *Open form* button: the modal for someone entitled, a polite refusal for anyone else."""
+        actor = press.interaction.actor
+        try:
+            view = open_view(self.core, actor, press.interaction.value)
+        except TacBotError as error:
+            await tell(self.core, self.http, actor, error_reply(error), press.response_url)
+            return
+        try:
+            await self.client.views_open(trigger_id=press.trigger_id, view=view)
+        except SlackApiError as error:  # expired_trigger_id: Slack reached us too late
+            log.warning("could not open a form: %s", error.response.get("error"))
+            again = Reply.text("Sorry, the form did not open in time. Please press Open form again.")
+            await tell(self.core, self.http, actor, again, press.response_url)
+
+    async def on_draft(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        self.background.spawn(self._save_draft(body), name="form draft", urgent=True)
+
+    async def _save_draft(self, body: dict[str, Any]) -> None:
+        """Keep what was typed; the modal then says it shows a draft (or a DM says why not)."""
+        actor, view = incoming.actor_of(body), body.get("view") or {}
+        try:
+            saved = save_modal_draft(self.core, actor, view)
+            request_id, step = metadata(view)
+            again = modal(api.open_form(self.core, actor, request_id), step=step)
+        except TacBotError as error:
+            await tell(self.core, self.http, actor, error_reply(error))
+            return
+        try:
+            await self.client.views_update(view_id=str(view.get("id")), hash=view.get("hash"), view=again)
+        except SlackApiError as error:  # hash_conflict, or the modal was closed meanwhile
+            log.info("could not refresh the form after saving a draft: %s", error.response.get("error"))
+            await tell(self.core, self.http, actor, saved)
+
+    async def on_submit(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Validate and store before the ack (its body carries errors or the next step), then announce."""
+        actor = incoming.actor_of(body)
+        try:
+            outcome = await view_submission(self.core, actor, body.get("view") or {})
+        except TacBotError as error:
+            await ack()
+            self.background.spawn(tell(self.core, self.http, actor, error_reply(error)), name="form refused")
+            return
+        await ack(**outcome.ack)
+        if outcome.post is not None:
+            self.background.spawn(api.announce(self.core, outcome.post), name="form summary")
+        if outcome.reply is not None:
+            self.background.spawn(tell(self.core, self.http, actor, outcome.reply), name="form thanks")
