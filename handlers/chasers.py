@@ -42,6 +42,30 @@ class Notice:
     reply: Reply
 
 
+def block_reason(interaction: Interaction) -> str:
+    """The reason typed into a Blocked prompt; a usage error when there is none."""
+    reason = " ".join(interaction.inputs.get("reason", "").split())[:500]
+    if not reason:
+        raise UsageError("Say what is blocking it.", hint="A few words are enough.")
+    return reason
+
+
+def blocked(
+    s: Session, ask: Ask, *, case: Case, label: str, who: Person, reason: str
+) -> tuple[Notice | None, str]:
+    """The key worker's notice of a block (none when they pressed it themselves) and the reply text."""
+    keyworker = s.get(Person, case.key_worker_id)
+    if keyworker is None or keyworker.id == who.id:
+        return None, f"Noted: {label} on {case.reference} is blocked. Reminders about it have stopped."
+    notice = Notice(
+        ask.platform,
+        ask.workspace,
+        keyworker.external_id,
+        messages.blocked(case=case, label=label, who=who, reason=reason),
+    )
+    return notice, f"Thanks: I've told the key worker that {label} on {case.reference} is blocked."
+
+
 async def answer(ask: Ask, interaction: Interaction) -> Reply:
     """Route a chaser button to the subject kind's answer."""
     kind, _, raw = interaction.value.partition(":")
@@ -101,22 +125,10 @@ async def answer_action(ask: Ask, interaction: Interaction, action_id: int) -> R
                 f"{label} on {case.reference} is now due {new:%a %d %b %Y}. I'll remind you nearer the time."
             )
         elif verb == "blocked":
-            reason = " ".join(interaction.inputs.get("reason", "").split())[:500]
-            if not reason:
-                raise UsageError("Say what is blocking it.", hint="A few words are enough.")
+            reason = block_reason(interaction)
             chasing.stop_action(s, ask, action=action)
             audit.record(s, action="action.blocked", at=ask.now, reason=reason, **base)
-            keyworker = s.get(Person, case.key_worker_id)
-            if keyworker is not None and keyworker.id != who.id:
-                notice = Notice(
-                    ask.platform,
-                    ask.workspace,
-                    keyworker.external_id,
-                    messages.blocked(case=case, label=label, who=who, reason=reason),
-                )
-            text = f"Thanks: I've told the key worker that {label} on {case.reference} is blocked."
-            if notice is None:
-                text = f"Noted: {label} on {case.reference} is blocked. Reminders about it have stopped."
+            notice, text = blocked(s, ask, case=case, label=label, who=who, reason=reason)
         else:
             raise NotFound("That button no longer does anything.")
     if notice is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -128,8 +129,24 @@ def enqueue(
     )
 
 
-def schedule(
-    session: Session,
+class PlanArgs(TypedDict):
+    """What ``plan`` (and so ``schedule`` and ``reschedule``) take, checked by mypy at every call."""
+
+    cal: SchoolCalendar
+    kind: str
+    subject_id: int
+    school_id: int
+    case_id: int | None
+    recipient_id: int
+    due: date
+    route: str
+    now: datetime
+    key_worker_id: NotRequired[int | None]
+    requested_on: NotRequired[date | None]
+    policy: NotRequired[Policy]
+
+
+def plan(
     *,
     cal: SchoolCalendar,
     kind: str,
@@ -144,17 +161,11 @@ def schedule(
     requested_on: date | None = None,
     policy: Policy = policies.DEFAULT,
 ) -> list[Reminder]:
-    """Expand the policy of ``kind`` for a subject due (or meeting) on ``due`` into queued rows.
-
-    ``kind``: ``action``, ``input_request`` or ``review`` (see ``scheduler.policies``); for a review,
-    call it once per member (key-worker steps are de-duplicated by their key). ``key_worker_id`` receives
-    the escalation and the key-worker steps. Returns the rows (new or already there).
-    """
+    """The rows (not yet stored) that the policy of ``kind`` wants for a subject due on ``due``."""
     steps = policies.steps_for(
         cal, kind=kind, due=due, route=route, now=now, requested_on=requested_on, policy=policy
     )
-    return enqueue(
-        session,
+    return planned(
         kind=kind,
         subject_id=subject_id,
         school_id=school_id,
@@ -165,6 +176,17 @@ def schedule(
         now=now,
         key_worker_id=key_worker_id,
     )
+
+
+def schedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
+    """Expand the policy of ``kind`` for a subject due (or meeting) on ``due`` into queued rows.
+
+    Takes ``plan``'s arguments. ``kind``: ``action``, ``input_request`` or ``review`` (see
+    ``scheduler.policies``); for a review, call it once per member (key-worker steps are de-duplicated by
+    their key). ``key_worker_id`` receives the escalation and the key-worker steps. Returns the rows (new
+    or already there).
+    """
+    return store(session, plan(**plan_args))
 
 
 def cancel_for(
@@ -198,60 +220,21 @@ def cancel_for(
     return len(result.all())
 
 
-def reschedule(
-    session: Session,
-    *,
-    cal: SchoolCalendar,
-    kind: str,
-    subject_id: int,
-    school_id: int,
-    case_id: int | None,
-    recipient_id: int,
-    due: date,
-    route: str,
-    now: datetime,
-    key_worker_id: int | None = None,
-    requested_on: date | None = None,
-    policy: Policy = policies.DEFAULT,
-) -> list[Reminder]:
+def reschedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
     """The due date moved (or the owner changed): plan afresh and cancel what the new plan no longer has.
 
-    Rows the new plan keeps are left alone, so a reminder being sent right now by another worker is
-    neither cancelled nor revived under its feet (which would send it twice).
+    Takes ``plan``'s arguments. Rows the new plan keeps are left alone, so a reminder being sent right
+    now by another worker is neither cancelled nor revived under its feet (which would send it twice).
     """
-    steps = policies.steps_for(
-        cal, kind=kind, due=due, route=route, now=now, requested_on=requested_on, policy=policy
-    )
-    keep = frozenset(
-        r.key
-        for r in planned(
-            kind=kind,
-            subject_id=subject_id,
-            school_id=school_id,
-            case_id=case_id,
-            recipient_id=recipient_id,
-            steps=steps,
-            anchor=due.isoformat(),
-            now=now,
-            key_worker_id=key_worker_id,
-        )
-    )
-    cancel_for(session, kind=kind, subject_id=subject_id, now=now, keep_keys=keep)
-    return schedule(
+    rows = plan(**plan_args)
+    cancel_for(
         session,
-        cal=cal,
-        kind=kind,
-        subject_id=subject_id,
-        school_id=school_id,
-        case_id=case_id,
-        recipient_id=recipient_id,
-        due=due,
-        route=route,
-        now=now,
-        key_worker_id=key_worker_id,
-        requested_on=requested_on,
-        policy=policy,
+        kind=plan_args["kind"],
+        subject_id=plan_args["subject_id"],
+        now=plan_args["now"],
+        keep_keys=frozenset(r.key for r in rows),
     )
+    return store(session, rows)
 
 
 def pending_for(session: Session, *, kind: str, subject_id: int) -> list[Reminder]:

@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers import access
-from handlers.chasers import ANSWERS, GONE, Notice
+from handlers.chasers import ANSWERS, GONE, Notice, block_reason, blocked
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar.dates import parse_date
 from handlers.model import Interaction
 from handlers.reminders import calendar_for
 from handlers.replies import Button, Buttons, Reply, para, reply
-from scheduler import messages, queue
+from scheduler import queue
 from scheduler.calendar import SchoolCalendar
 from scheduler.subjects import form_title
 from storage import audit
@@ -111,22 +111,10 @@ async def answer_input_request(ask: Ask, interaction: Interaction, request_id: i
             )
             text = f"{label} on {case.reference} is now due {new:%a %d %b %Y}. I'll remind you nearer then."
         elif verb == "blocked":
-            reason = " ".join(interaction.inputs.get("reason", "").split())[:500]
-            if not reason:
-                raise UsageError("Say what is blocking it.", hint="A few words are enough.")
+            reason = block_reason(interaction)
             stop_request(s, request=request, now=ask.now)
             audit.record(s, action="input.blocked", at=ask.now, reason=reason, **base)
-            keyworker = s.get(Person, case.key_worker_id)
-            if keyworker is not None and keyworker.id != who.id:
-                notice = Notice(
-                    ask.platform,
-                    ask.workspace,
-                    keyworker.external_id,
-                    messages.blocked(case=case, label=label, who=who, reason=reason),
-                )
-            text = f"Thanks: I've told the key worker that {label} on {case.reference} is blocked."
-            if notice is None:
-                text = f"Noted: {label} on {case.reference} is blocked. Reminders about it have stopped."
+            notice, text = blocked(s, ask, case=case, label=label, who=who, reason=reason)
         else:
             raise NotFound("That button no longer does anything.")
     if notice is not None:
