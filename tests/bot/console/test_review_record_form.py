@@ -82,6 +82,9 @@ async def test_bare_review_record_opens_the_form_and_its_submission_records_the_
         assert {str(i) for i in reviews[0].attendee_ids or []} == set(picked)
         assert s.query(InputRequest).one().state != "open"
     assert "*Next review*: Tue 15 Dec 2026 at 09:15" in await bot.exec("tom", "/tac review", room=room)
+    kept = await bot.exec("sam", "/tac input 1", room=room)  # the record is kept, with names
+    assert "Keep the phonics group" in kept
+    assert all(label in kept for label, v in team_ids.items() if v in picked)
 
 
 async def test_the_form_without_a_next_date_leaves_the_next_review_open(
