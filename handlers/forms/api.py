@@ -217,7 +217,9 @@ async def _submit(
         )
         hook = ON_SUBMIT.get(a.form.id)
         if hook is not None:
-            follow_up = hook(s, Submitted(core, actor, a.case, a.person, a.form, checked.answers, now))
+            follow_up = hook(
+                s, Submitted(core, actor, a.case, a.person, a.form, checked.answers, now, submission.version)
+            )
         room = case_repo.get_room(s, case_id=a.case.id)
         version, number = submission.version, a.request.number
     post = None

@@ -47,6 +47,7 @@ class Submitted:
     form: Form
     answers: Answers
     now: datetime
+    version: int  # 1 for the first submission of this request
 
 
 FollowUp = Callable[[Core], Awaitable[None]]

@@ -93,6 +93,10 @@ def on_submit(s: Session, sub: Submitted) -> FollowUp:
     """Record the meeting from the form (same as the command); its messages follow once acknowledged."""
     if sub.person.id != sub.case.key_worker_id:
         raise NotAllowed(f"Only the key worker of {sub.case.reference} can record a review.")
+    if sub.version > 1:  # an old form submitted again would mark the next meeting held
+        raise NotAllowed(
+            "That meeting is already recorded.", hint="For the next one, type `review record` again."
+        )
     ids = sub.answers.get("attendees") or []
     picked = [int(v) for v in ids if isinstance(v, str) and v.isdigit()] if isinstance(ids, list) else []
     found = people.people_by_id(s, ids=set(picked))

@@ -82,6 +82,10 @@ async def test_bare_review_record_opens_the_form_and_its_submission_records_the_
         assert {str(i) for i in reviews[0].attendee_ids or []} == set(picked)
         assert s.query(InputRequest).one().state != "open"
     assert "*Next review*: Tue 15 Dec 2026 at 09:15" in await bot.exec("tom", "/tac review", room=room)
+    again = await bot.fill_form("sam", rid, {**answers, "next_date": "2027-01-15", "next_time": "09:15"})
+    assert "already recorded" in again
+    with bot.core.db.transaction() as s:
+        assert [r.status for r in s.query(Review).order_by(Review.number)] == ["held", "scheduled"]
     kept = await bot.exec("sam", "/tac input 1", room=room)  # the record is kept, with names
     assert "Keep the phonics group" in kept
     assert all(label in kept for label, v in team_ids.items() if v in picked)
