@@ -20,7 +20,7 @@ from handlers.help import usage_reply
 from handlers.model import Command, Interaction
 from handlers.plan_export.use_case import export_plan
 from handlers.replies import Reply, para, reply
-from handlers.reviews import meeting, poll, record
+from handlers.reviews import meeting, poll, record, record_form
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ USE_CASES: dict[type[c.Parsed], UseCase] = {
     c.ReviewPoll: poll.review_poll,
     c.ReviewPick: poll.review_pick,
     c.ReviewRecord: record.review_record,
+    c.ReviewRecordForm: record_form.review_record_form,
     c.PriorityAdd: priorities.add_priority,
     c.Priorities: priorities.show_priorities,
     c.PriorityAsk: priorities.ask_specialist,

@@ -6,7 +6,8 @@ from datetime import date
 
 from handlers.forms.answers import Answers
 from handlers.forms.api import FormView
-from handlers.forms.library import Field, Form
+from handlers.forms.hooks import MAX_TEAM_OPTIONS, fill_options
+from handlers.forms.library import Field, Form, Option, builtin_library
 
 # User text that must never ping, mention or link wherever it is shown.
 NASTY = "It's <!channel> & <@U123> <https://evil.example|click> *bold* > quote"
@@ -14,7 +15,7 @@ NASTY = "It's <!channel> & <@U123> <https://evil.example|click> *bold* > quote"
 
 def sample(f: Field) -> object:
     if f.type in ("short_text", "long_text"):
-        return f"{f.label[:40]}: {NASTY}"[: f.limit]
+        return f"{f.label[:40]}: {NASTY}"[: f.limit].strip()
     if f.type == "single_choice":
         return f.choices[-1].value
     if f.type == "multi_choice":
@@ -26,6 +27,16 @@ def sample(f: Field) -> object:
     if f.type == "yes_no":
         return True
     return 4  # scale_1_5
+
+
+def team_of(size: int) -> tuple[Option, ...]:
+    """A sample team for ``options_from: team`` fields (values are person ids, as when opened)."""
+    return tuple(Option(str(n), f"Person {n} {NASTY}"[:75]) for n in range(1, size + 1))
+
+
+def resolved(form_id: str, team: int = 4) -> Form:
+    """A built-in form as a person sees it when opened: dynamic options filled in."""
+    return fill_options(builtin_library()[form_id], team_of(min(team, MAX_TEAM_OPTIONS)))
 
 
 def sample_answers(form: Form) -> Answers:

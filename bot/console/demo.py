@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import add_sencos, build_core, open_database
+from bot.console.forms import form_request_ids
 from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.render import render
 from bot.console.school import BY_HANDLE, SENCO
@@ -17,6 +18,7 @@ from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
 from handlers.replies import Button, Buttons, Reply
+from storage.repo.people import find_person
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,28 @@ async def _anna_answers(bot: ConsoleBot, clock: ManualClock) -> None:
     print_to = bot.platform.on_delivery
     if print_to is not None:
         print_to(Delivery(room=None, user="anna", reply=Reply.text(text)))
+
+
+async def _sam_records_the_review(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Sam answers the review-record form that bare `review record` gave him (the console's Q&A, scripted)."""
+    request_id = form_request_ids([bot.replies[-1][1]])[-1]
+    with bot.core.db.transaction() as s:
+        came = [
+            str(p.id)
+            for handle in ("sam", "tom", "anna", "jo")
+            if (p := find_person(s, platform="console", external_id=handle)) is not None
+        ]
+    answers: dict[str, object] = {
+        "attendees": came,
+        "decided": "Keep the phonics group; Anna to assess reading",
+        "changes": "Anna's reading assessment stays; no new actions",
+        "next_date": "2026-12-15",
+        "next_time": "15:30",
+    }
+    text = await bot.fill_form("sam", request_id, answers)
+    print_to = bot.platform.on_delivery
+    if print_to is not None:
+        print_to(Delivery(room=None, user="sam", reply=Reply.text(text)))
 
 
 async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
@@ -146,12 +170,8 @@ SCRIPT: list[Step] = [
     Wait(timedelta(days=11), "the week before the meeting"),
     Run("The reminder clock ticks: the pre-meeting pack is due (a week before)", reminder_clock_ticks),
     Wait(timedelta(days=7, hours=6), "after the review meeting"),
-    Say(
-        "sam",
-        '/tac review record attendees @sam @tom @anna @jo decided "Keep the phonics group; '
-        'Anna to assess reading" next 15/12 at 15:30',
-        room="tac-0001",
-    ),
+    Say("sam", "/tac review record", room="tac-0001"),
+    Run("Sam presses Open form and fills in the record of the meeting", _sam_records_the_review),
     Say("priya", "/tac define annual review"),
     Say("sam", "/tac team", room="tac-0001"),
     Say("dan", "/tac status case TAC-0001"),

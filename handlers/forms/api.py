@@ -19,6 +19,7 @@ from handlers.core import Core
 from handlers.errors import NotAllowed, PlatformError
 from handlers.forms.answers import Answers, check_answers, display
 from handlers.forms.chasing import stop_request
+from handlers.forms.hooks import ON_SUBMIT, FieldErrors, FollowUp, Submitted, with_options
 from handlers.forms.library import Form
 from handlers.model import Actor
 from handlers.render import case_title, mention
@@ -49,12 +50,14 @@ class FormView:
 
 @dataclass(frozen=True, slots=True)
 class RoomPost:
-    """The short summary for the case room, posted after the submission is stored (see ``announce``)."""
+    """What to send once the submission is stored (see ``announce``): the short summary for the case room,
+    or a form's own follow-up (``hooks.ON_SUBMIT``, e.g. the minutes of a review meeting)."""
 
     platform: str
     workspace: str
-    room_id: str
-    reply: Reply
+    room_id: str | None
+    reply: Reply | None
+    follow_up: FollowUp | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
     form = core.forms.get(request.form_id)
     if form is None:
         raise NotAllowed("This form is no longer offered here.", hint="Ask the case's key worker.")
-    return _Allowed(request, case, person, form)
+    return _Allowed(request, case, person, with_options(s, form, case))
 
 
 def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
@@ -153,11 +156,15 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
 
 
 async def announce(core: Core, post: RoomPost) -> None:
-    """Post the summary to the case room; it is stored either way, so a platform failure is ignored."""
-    with contextlib.suppress(PlatformError):
-        await core.platform(post.platform).post(
-            workspace=post.workspace, room_id=post.room_id, reply=post.reply
-        )
+    """Post the summary to the case room (or run the form's follow-up); it is stored either way, so a
+    platform failure is ignored."""
+    if post.room_id is not None and post.reply is not None:
+        with contextlib.suppress(PlatformError):
+            await core.platform(post.platform).post(
+                workspace=post.workspace, room_id=post.room_id, reply=post.reply
+            )
+    if post.follow_up is not None:
+        await post.follow_up(core)
 
 
 async def submit_form(
@@ -169,6 +176,22 @@ async def submit_form(
     ``announce(core, result.post)`` after acknowledging.
     """
     now = core.clock.now()
+    try:
+        return await _submit(core, actor, request_id, raw, announce_now=announce_now, now=now)
+    except FieldErrors as refused:  # the hook's checks; its transaction rolled back, nothing stored
+        return SubmitResult(errors=refused.errors)
+
+
+async def _submit(
+    core: Core,
+    actor: Actor,
+    request_id: str,
+    raw: Mapping[str, object],
+    *,
+    announce_now: bool,
+    now: datetime,
+) -> SubmitResult:
+    follow_up: FollowUp | None = None
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id)
         access.require_case_open(a.case)
@@ -192,15 +215,22 @@ async def submit_form(
             version=submission.version,
             why="shared with the team around the child",
         )
+        hook = ON_SUBMIT.get(a.form.id)
+        if hook is not None:
+            follow_up = hook(
+                s, Submitted(core, actor, a.case, a.person, a.form, checked.answers, now, submission.version)
+            )
         room = case_repo.get_room(s, case_id=a.case.id)
         version, number = submission.version, a.request.number
     post = None
-    if room is not None and room.external_id and room.state == "ready":
+    if follow_up is not None:
+        post = RoomPost(actor.platform, actor.workspace, None, None, follow_up)
+    elif room is not None and room.external_id and room.state == "ready":
         summary = room_summary(a.form, checked.answers, a.person, number, version, now, core)
         post = RoomPost(room.platform, actor.workspace, room.external_id, summary)
-        if announce_now:
-            await announce(core, post)
-            post = None
+    if post is not None and announce_now:
+        await announce(core, post)
+        post = None
     again = f" (version {version})" if version > 1 else ""
     return SubmitResult(
         reply=Reply.text(

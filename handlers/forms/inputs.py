@@ -11,6 +11,7 @@ from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound
 from handlers.forms.answers import display
+from handlers.forms.hooks import with_options
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention
 from handlers.replies import Block, Bullets, Fields, Heading, Note, Reply, Span, Strong, reply
@@ -69,7 +70,8 @@ async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
         persons = people.people_by_id(
             s, ids={request.requested_of_id, *(v.submitted_by_id for v in versions)}
         )
-    form = ask.core.forms.get(request.form_id)
+        form = ask.core.forms.get(request.form_id)
+        form = with_options(s, form, acc.case) if form is not None else None  # names, not ids
     title = form.title if form else request.form_id
     asked = persons[request.requested_of_id]
     if not versions:

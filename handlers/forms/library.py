@@ -31,6 +31,7 @@ BUILTIN_IDS = (
     "parent-views",
     "pupil-voice",
     "preparation",
+    "review-record",
 )
 TEXT_LIMITS = {"short_text": 200, "long_text": 3000}
 
@@ -73,6 +74,7 @@ class Field:
     max: float | None = None
     integer: bool = False
     options: tuple[Option, ...] = ()
+    options_from: str | None = None  # "team": the options are filled in when the form is opened
 
     @property
     def limit(self) -> int:
@@ -103,6 +105,7 @@ class Form:
     introduction: str
     sections: tuple[Section, ...]
     source: str
+    internal: bool = False  # opened by a command (e.g. `review record`); never listed or requested
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -201,6 +204,7 @@ def _build(raw: dict[str, Any], source: str) -> Form:
                     max=f.get("max"),
                     integer=bool(f.get("integer", False)),
                     options=options,
+                    options_from=f.get("options_from"),
                 )
             )
         sections.append(Section(title=s["title"], help=s.get("help", ""), fields=tuple(fields)))
@@ -213,6 +217,7 @@ def _build(raw: dict[str, Any], source: str) -> Form:
         introduction=raw["introduction"],
         sections=tuple(sections),
         source=source,
+        internal=bool(raw.get("internal", False)),
     )
 
 
@@ -269,6 +274,10 @@ class FormLibrary(Mapping[str, Form]):
 
     def __len__(self) -> int:
         return len(self._forms)
+
+    def requestable(self) -> list[Form]:
+        """The forms a key worker can list and request (not the internal ones), by id."""
+        return sorted((f for f in self._forms.values() if not f.internal), key=lambda f: f.id)
 
 
 @cache

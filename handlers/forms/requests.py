@@ -35,7 +35,7 @@ def default_due(route: str, today: date) -> date:
 
 
 async def list_forms(ask: Ask, cmd: c.FormsList) -> Reply:
-    forms = sorted(ask.core.forms.values(), key=lambda f: f.id)
+    forms = ask.core.forms.requestable()
     items: tuple[tuple[Span, ...], ...] = tuple(
         (Code(f.id), " · ", f.title, " · for ", f.for_whom[:1].lower() + f.for_whom[1:]) for f in forms
     )
@@ -51,6 +51,11 @@ def find_form(ask: Ask, form_id: str) -> Form:
     form = ask.core.forms.get(form_id)
     if form is None:
         raise NotFound(f"There is no form called `{form_id}`.", hint="Type `forms` to see the forms.")
+    if form.internal:
+        raise UsageError(
+            f"`{form_id}` is not requested from anyone; the bot opens it itself.",
+            hint="For the record of a review meeting, type `review record`.",
+        )
     return form
 
 

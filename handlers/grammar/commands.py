@@ -165,6 +165,11 @@ class ReviewRecord(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewRecordForm(Parsed):
+    """Bare `review record`: open the form for the record of the meeting."""
+
+
+@dataclass(frozen=True, slots=True)
 class PriorityAdd(Parsed):
     text: str
 

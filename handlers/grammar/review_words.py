@@ -69,6 +69,8 @@ def parse_review(w: Words, ref: str | None, today: date) -> c.Parsed:
     if sub == "cancel":
         w.end()
         return c.ReviewCancel(ref)
+    if w.done():
+        return c.ReviewRecordForm(ref)
     return _review_record(w, ref, today)
 
 

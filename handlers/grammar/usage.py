@@ -81,7 +81,8 @@ USAGES: tuple[Usage, ...] = (
     _U(
         "review",
         'review [on <date> [at <time>] [where "<place>"]] | review poll [<date> <time>, ...] '
-        '| review pick <n> | review cancel | review record [attendees <@person>...] decided "<text>" '
+        "| review pick <n> | review cancel | review record (opens a form) "
+        '| review record [attendees <@person>...] decided "<text>" '
         '[changes "<text>"] [next <date> [at <time>]]',
         "schedule review meetings (invitations as .ics), poll the team for a date, record the meeting",
         'review on 15/12 at 14:30 where "Meeting room 2"',

@@ -26,12 +26,19 @@ def _clip(text: str) -> str:
     return text if len(text) <= CHARS else text[: CHARS - 1] + "…"
 
 
+def _internal(core: Core, form_id: str) -> bool:
+    """A form the bot opens for a command (the record of a review): its own message, not an input."""
+    form = core.forms.get(form_id)
+    return form is not None and form.internal
+
+
 def inputs_part(s: Session, case: Case, core: Core) -> list[Block]:
     """Blocks for every request with a submitted version, newest submission first."""
     latest = [
         (request, sub)
         for request in form_repo.requests_for_case(s, case_id=case.id)
-        if (sub := form_repo.latest_submission(s, request_id=request.id)) is not None
+        if not _internal(core, request.form_id)
+        and (sub := form_repo.latest_submission(s, request_id=request.id)) is not None
     ]
     if not latest:
         return []

@@ -47,6 +47,8 @@ def test_review_words() -> None:
     )
     assert p('review pick 2 where "Hall"') == c.ReviewPick(None, 2, "Hall")
     assert p("review cancel") == c.ReviewCancel(None)
+    assert p("review record") == c.ReviewRecordForm(None)
+    assert p("review record case TAC-0007") == c.ReviewRecordForm("TAC-0007")
     recorded = p(
         'review record attendees <@U1> <@U2|tom> decided “Keep going” changes "none" next 1/3 at 9:15'
     )

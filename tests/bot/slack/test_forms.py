@@ -18,7 +18,7 @@ from bot.slack.forms import (
 )
 from handlers.forms.answers import check_answers
 from handlers.forms.library import Field, Form, Section, builtin_library
-from tests.formsamples import sample_answers, view_of
+from tests.formsamples import resolved, sample_answers, view_of
 
 FORMS = sorted(builtin_library())
 
@@ -63,7 +63,7 @@ def check_limits(view: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_every_form_renders_to_a_modal_within_slacks_limits(form_id: str) -> None:
-    form = builtin_library()[form_id]
+    form = resolved(form_id)
     for step in range(len(steps(form))):
         check_limits(modal(view_of(form, sample_answers(form)), step=step))
 
@@ -96,7 +96,7 @@ def _state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_round_trip_render_fill_parse_gives_the_same_answers(form_id: str) -> None:
-    form = builtin_library()[form_id]
+    form = resolved(form_id)
     answers = sample_answers(form)
     raw: dict[str, object] = {}
     for step in range(len(steps(form))):
@@ -150,3 +150,11 @@ def test_errors_go_back_per_field() -> None:
     assert body["errors"]["involvement"] == "Keep this to 1500 characters at most (it has 1501)."
     assert body["errors"]["strengths"] == "Please answer this question."
     assert "background" not in body["errors"]
+
+
+def test_the_review_record_form_for_a_large_team_fits_slacks_limits() -> None:
+    """Its "Who came" options are the team, filled in when opened: a multi-select past 10 people."""
+    for size in (1, 10, 11, 500):
+        form = resolved("review-record", team=size)
+        for step in range(len(steps(form))):
+            check_limits(modal(view_of(form, sample_answers(form)), step=step))

@@ -13,7 +13,7 @@ from bot.teams.forms import card, from_submit
 from handlers.forms.answers import check_answers
 from handlers.forms.library import builtin_library
 from tests.conftest import shared_spec
-from tests.formsamples import sample_answers, view_of
+from tests.formsamples import resolved, sample_answers, view_of
 
 FORMS = sorted(builtin_library())
 
@@ -31,7 +31,7 @@ def _inputs(c: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_every_form_renders_to_a_valid_adaptive_card(form_id: str) -> None:
-    form = builtin_library()[form_id]
+    form = resolved(form_id)
     for answers in ({}, sample_answers(form)):
         c = card(view_of(form, answers))
         errors = sorted(_validator().iter_errors(c), key=str)
@@ -59,7 +59,7 @@ def _as_teams_sends(c: dict[str, Any], answers: dict[str, Any], action: int = 0)
 
 @pytest.mark.parametrize("form_id", FORMS)
 def test_round_trip_render_fill_parse_gives_the_same_answers(form_id: str) -> None:
-    form = builtin_library()[form_id]
+    form = resolved(form_id)
     answers = sample_answers(form)
     action, request_id, raw = from_submit(_as_teams_sends(card(view_of(form)), answers))
     assert (action, request_id) == ("form.submit", "42")

@@ -143,3 +143,35 @@ def test_options_on_a_text_field_are_named_plainly(tmp_path: Path) -> None:
         "reading-recovery.yaml: sections[0].fields[1] (field 'notes'): "
         "options is not allowed for a field of type 'long_text'"
     )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (
+            "        max_length: 500\n",
+            "        max_length: 500\n        options_from: team\n",
+        ),  # not a choice
+        ("        required: true\n", "        required: true\n        options_from: team\n"),  # and options
+        ("        required: true\n", "        required: true\n        options_from: everyone\n"),
+        ("introduction:", "internal: sometimes\nintroduction:"),
+    ],
+)
+def test_internal_and_options_from_are_checked(tmp_path: Path, change: tuple[str, str]) -> None:
+    (tmp_path / "reading-recovery.yaml").write_text(GOOD.replace(*change), "utf-8")
+    with pytest.raises(FormDefinitionError, match=r"reading-recovery\.yaml: "):
+        FormLibrary.load(tmp_path)
+
+
+def test_a_school_can_add_an_internal_form_with_team_options(tmp_path: Path) -> None:
+    text = GOOD.replace("introduction:", "internal: true\nintroduction:").replace(
+        "        options:\n          - {value: pink, label: Pink}\n          - {value: red, label: Red}\n",
+        "        options_from: team\n",
+    )
+    (tmp_path / "reading-recovery.yaml").write_text(text, "utf-8")
+    lib = FormLibrary.load(tmp_path)
+    form = lib["reading-recovery"]
+    assert form.internal and form.fields[0].options_from == "team" and not form.fields[0].options
+    requestable = {f.id for f in lib.requestable()}
+    assert "reading-recovery" not in requestable and "review-record" not in requestable
+    assert "ep-advice" in requestable and lib["review-record"].internal
