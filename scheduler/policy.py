@@ -110,8 +110,9 @@ class Policy:
         for f in fields(self):
             _check(f.name, getattr(self, f.name))
         if any(w >= self.ehc_advice_weeks for w in self.ehc_chaser_weeks):
+            due = self.ehc_advice_weeks
             raise PolicyError(
-                f"ehc_chaser_weeks: each chaser must come before the due week ({self.ehc_advice_weeks})"
+                f"ehc_chaser_weeks: each chaser must come before the due week (ehc_advice_weeks={due})"
             )
         if self.ar_invitations_weeks <= self.ar_advice_due_weeks:
             raise PolicyError(
