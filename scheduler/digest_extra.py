@@ -1,8 +1,8 @@
 """The digest's further lines: overdue inputs, reviews coming up, and statutory deadlines at risk.
 
-Deadlines (SEND Regulations 2014): EHC needs-assessment advice is due within 6 weeks of the request
-(reg 8; the school's ``ehc_advice_weeks``), so an open request on the ``ehc-assessment`` route older
-than that is at risk; an EHC plan is reviewed at least every 12 months (reg 20), so an
+Deadlines (SEND Regulations 2014): EHC needs-assessment advice is due within 6 weeks of the request (reg 8:
+the law's number, not the school's ``ehc_advice_weeks``), so an open request on the ``ehc-assessment``
+route older than that is at risk; an EHC plan is reviewed at least every 12 months (reg 20), so an
 ``annual-review`` case whose last review (or opening) is 12 months ago within the next 4 weeks, with no
 meeting fixed before then, is at risk too.
 """
@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.calendar import SchoolCalendar
+from scheduler.policy import STATUTORY_EHC_ADVICE_WEEKS as EHC_ADVICE_WEEKS
 from storage.models import Case, InputRequest, Review
 
 REVIEW_AHEAD = timedelta(days=14)
@@ -55,7 +56,7 @@ def extras(
                 InputRequest.case_id.in_(ehc_ids), InputRequest.state == "open"
             )
         ):
-            if cal.local(created).date() + timedelta(weeks=cal.policy.ehc_advice_weeks) < today:
+            if cal.local(created).date() + timedelta(weeks=EHC_ADVICE_WEEKS) < today:
                 old_requests[case_id] = old_requests.get(case_id, 0) + 1
     reviews = list(
         session.scalars(select(Review).where(Review.case_id.in_(ids), Review.starts_at.is_not(None)))
@@ -68,7 +69,7 @@ def extras(
         risks: list[str] = []
         if old_requests.get(case.id):
             n = old_requests[case.id]
-            risks.append(f"{n} EHC advice request(s) open for more than {cal.policy.ehc_advice_weeks} weeks")
+            risks.append(f"{n} EHC advice request(s) open for more than {EHC_ADVICE_WEEKS} weeks")
         if case.route == "annual-review":
             held = [cal.local(r.starts_at).date() for r in mine if r.status == "held" and r.starts_at]
             since = max(held) if held else cal.local(case.opened_at).date()

@@ -15,6 +15,11 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+# SEND Regulations 2014 reg 8: the statutory deadline itself, which a school's policy does not move (the
+# digest's "at risk" line uses it); ``Policy.ehc_advice_weeks`` is only the default due date it plans by.
+STATUTORY_EHC_ADVICE_WEEKS = 6
+
+
 class PolicyError(ValueError):
     """A bad override; the message names the key."""
 
@@ -45,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
         "EHC assessment advice: due weeks after the request",
         1,
         20,
-        "SEND Regulations 2014 reg 8(1): 6 weeks",
+        "SEND Regulations 2014 reg 8: 6 weeks",
     ),
     Setting(
         "ehc_chaser_weeks",
@@ -59,28 +64,28 @@ SETTINGS: tuple[Setting, ...] = (
         "annual review: invitations and advice requests, weeks before",
         1,
         16,
-        "issue 4 (common practice; reg 20 needs the advice circulated 2 weeks before)",
+        "issue 4 (practice; reg 20 sets no date for it)",
     ),
     Setting(
         "ar_advice_due_weeks",
         "annual review: advice due, weeks before",
         1,
         8,
-        "SEND Regulations 2014 reg 20(3): 2 weeks",
+        "SEND Regulations 2014 reg 20: 2 weeks",
     ),
     Setting(
         "ar_pack_weeks",
         "annual review: pack circulated, weeks before",
         1,
         8,
-        "SEND Regulations 2014 reg 20(4)",
+        "SEND Regulations 2014 reg 20: 2 weeks",
     ),
     Setting(
         "ar_report_weeks",
         "annual review: report due, weeks after the meeting",
         1,
         8,
-        "SEND Regulations 2014 reg 20(7): 2 weeks",
+        "SEND Regulations 2014 reg 20: 2 weeks",
     ),
     Setting("pack_weeks", "other reviews: pack posted, weeks before", 1, 8, "issue 6"),
 )

@@ -20,7 +20,7 @@ def test_policy_show_set_reset(
     assert main(["db", "upgrade"]) == 0
     assert main(["policy", "show"]) == 0
     out = capsys.readouterr().out
-    assert "  ehc_advice_weeks           6 " in out and "reg 8(1)" in out
+    assert "  ehc_advice_weeks           6 " in out and "reg 8: 6 weeks" in out
     assert main(["policy", "set", "repeat_school_days=5", "ehc_advice_weeks=8", "--school", "slack:T1"]) == 0
     assert "Set for slack:T1: repeat_school_days=5, ehc_advice_weeks=8" in capsys.readouterr().out
     assert main(["policy", "set", "pack_weeks=3"]) == 0
