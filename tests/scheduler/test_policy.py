@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from handlers.reviews.pack import pack_due_at
+from scheduler import queue
 from scheduler.calendar import SchoolCalendar, load_calendar
 from scheduler.policies import follow_ups, steps_for
 from scheduler.policy import DEFAULT, SETTINGS, Policy, PolicyError, coerce, effective
@@ -84,3 +86,17 @@ def test_load_calendar_reads_the_school_and_all_schools_rows(db: Database) -> No
         assert load_calendar(s, school_id=None).policy.pack_weeks == 3
         assert policy_repo.reset(s, school_id=school.id, keys=None, now=MONDAY, by="t") == ["pack_weeks"]
         assert load_calendar(s, school_id=school.id).policy.pack_weeks == 3
+
+
+def test_the_queue_plans_by_the_calendars_policy_unless_given_another() -> None:
+    cal = SchoolCalendar(policy=Policy(before_school_days=4, ar_pack_weeks=3))
+    args = {"kind": "action", "subject_id": 1, "school_id": 1, "case_id": 1, "recipient_id": 1}
+    rows = queue.plan(cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, **args)  # type: ignore[arg-type]
+    assert rows[0].step == "before-4"
+    rows = queue.plan(cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, policy=DEFAULT, **args)  # type: ignore[arg-type]
+    assert rows[0].step == "before-2"
+    meeting = at(2026, 12, 7, 10)
+    assert pack_due_at(route="annual-review", starts_at=meeting, tz=cal.tz, policy=cal.policy) == at(
+        2026, 11, 16, 8
+    )
+    assert pack_due_at(route="annual-review", starts_at=meeting, tz=cal.tz) == at(2026, 11, 23, 8)
