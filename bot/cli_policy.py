@@ -115,7 +115,7 @@ def _reset(s: Any, school: str | None, keys: list[str]) -> str:
     for key in keys:
         if key not in BY_KEY:
             raise PolicyError(f"{key}: no such setting (try one of {', '.join(BY_KEY)})")
-    school_id = _school_id(s, school, create=bool(school))
+    school_id = _school_id(s, school, create=False)
     layers = repo.layers(s, school_ids=[] if school_id is None else [school_id])
     remaining = {k: v for k, v in layers.get(school_id, {}).items() if keys and k not in keys}
     shared = layers.get(None, {}) if school_id is not None else {}
