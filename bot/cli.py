@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_policy import add_parser as add_policy_parser
 from bot.settings import Settings, parse_person_id
 
 
@@ -57,12 +58,23 @@ def _parser() -> argparse.ArgumentParser:
     slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="<slack command>")
     manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest for your public address")
     manifest.add_argument("--url", required=True, help="where `tacbot serve` is reachable, https://host")
+    add_policy_parser(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "console", "db", "senco", "calendar", "reminders", "teams", "slack")
+    quiet = args.command in (
+        "demo",
+        "console",
+        "db",
+        "senco",
+        "calendar",
+        "reminders",
+        "teams",
+        "slack",
+        "policy",
+    )
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -101,6 +113,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_reminders import calendar_command
 
         return calendar_command(settings, args)
+    if args.command == "policy":
+        from bot.cli_policy import policy_command
+
+        return policy_command(settings, args)
     if args.command == "reminders":
         from bot.cli_reminders import run_due_command
 

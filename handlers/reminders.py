@@ -11,7 +11,8 @@ from storage.models import Action, Case
 
 
 def calendar_for(session: Session, ask: Ask, *, school_id: int) -> SchoolCalendar:
-    """The school's calendar: the core's zone and working hours, its holidays from the database."""
+    """The school's calendar: the core's zone and working hours; its holidays and its chasing policy
+    (``cal.policy``, the school's overrides of the defaults) from the database, loaded together."""
     return load_calendar(session, school_id=school_id, tz=ask.core.tz, hours=ask.core.hours)
 
 

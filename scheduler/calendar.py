@@ -2,8 +2,9 @@
 
 A school day is Monday to Friday, not an England and Wales bank holiday (the ``holidays`` package) and not
 inside one of the school's own holiday ranges (table ``school_holidays``, managed with
-``tacbot calendar holiday add``). A working slot is an instant on a school day within working hours
-(default 08:00-17:00 local, start included, end excluded).
+``tacbot calendar holiday add``). The calendar also carries the school's chasing ``Policy`` (its overrides
+from ``school_policies``, ``tacbot policy set``), loaded in the same place. A working slot is an instant
+on a school day within working hours (default 08:00-17:00 local, start included, end excluded).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import holidays
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from scheduler.policy import DEFAULT, Policy, effective
 from storage.models import SchoolHoliday
+from storage.repo import policies as policy_repo
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_HOURS = (time(8, 0), time(17, 0))
@@ -52,6 +55,7 @@ class SchoolCalendar:
     tz: ZoneInfo = LONDON
     hours: tuple[time, time] = DEFAULT_HOURS
     closures: tuple[tuple[date, date], ...] = field(default_factory=tuple)
+    policy: Policy = DEFAULT
 
     def is_school_day(self, day: date) -> bool:
         if day.weekday() >= 5 or is_bank_holiday(day):
@@ -129,9 +133,21 @@ def load_calendar(
     school_id: int | None,
     tz: ZoneInfo = LONDON,
     hours: tuple[time, time] = DEFAULT_HOURS,
+    policy: Policy | None = None,
 ) -> SchoolCalendar:
-    """The calendar of one school, its holiday ranges read from the database."""
-    return SchoolCalendar(tz=tz, hours=hours, closures=closures(session, school_id=school_id))
+    """The calendar of one school, its holiday ranges and policy read from the database (or ``policy``)."""
+    if policy is None:
+        policy = load_policies(session, school_ids=[] if school_id is None else [school_id]).get(school_id)
+    return SchoolCalendar(
+        tz=tz, hours=hours, closures=closures(session, school_id=school_id), policy=policy or DEFAULT
+    )
+
+
+def load_policies(session: Session, *, school_ids: Iterable[int]) -> dict[int | None, Policy]:
+    """The effective policy of each school (and of "all schools", key None), in one query."""
+    ids = set(school_ids)
+    layers = policy_repo.layers(session, school_ids=ids)
+    return {school_id: effective(layers, school_id=school_id) for school_id in [None, *ids]}
 
 
 def add_holiday(
@@ -153,3 +169,26 @@ def list_holidays(session: Session, *, school_id: int | None = None) -> Iterable
     if school_id is not None:
         query = query.where(or_(SchoolHoliday.school_id.is_(None), SchoolHoliday.school_id == school_id))
     return session.scalars(query).all()
+
+
+class Calendars:
+    """Calendars and policies per school, each loaded once per pass (a batch's policies in one query)."""
+
+    def __init__(self, *, tz: ZoneInfo, hours: tuple[time, time]) -> None:
+        self.tz, self.hours = tz, hours
+        self.by_school: dict[int, SchoolCalendar] = {}
+        self.policies: dict[int | None, Policy] = {}
+
+    def preload(self, session: Session, school_ids: set[int]) -> None:
+        """Load the policies of the schools not seen yet in this pass, in one query."""
+        missing = school_ids - self.policies.keys()
+        if missing:
+            self.policies.update(load_policies(session, school_ids=missing))
+
+    def get(self, session: Session, school_id: int) -> SchoolCalendar:
+        if school_id not in self.by_school:
+            self.preload(session, {school_id})
+            self.by_school[school_id] = load_calendar(
+                session, school_id=school_id, tz=self.tz, hours=self.hours, policy=self.policies[school_id]
+            )
+        return self.by_school[school_id]

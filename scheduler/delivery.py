@@ -35,7 +35,7 @@ from handlers.core import Core
 from handlers.errors import PlatformError, RateLimited
 from handlers.replies import Reply
 from scheduler import messages, policies, queue
-from scheduler.calendar import SchoolCalendar, load_calendar
+from scheduler.calendar import Calendars, SchoolCalendar
 from scheduler.digest import KIND as DIGEST
 from scheduler.digest import build_digest
 from scheduler.jobs import JOBS, run_jobs
@@ -127,18 +127,12 @@ def claim(
     return [int(i) for i in result.scalars()]
 
 
-class _Calendars:
-    """Calendars per school, loaded once per pass."""
+class _Calendars(Calendars):
+    """The pass's calendars and policies (``scheduler.calendar.Calendars``), and the core for subjects."""
 
     def __init__(self, core: Core) -> None:
-        self.core, self.by_school = core, dict[int, SchoolCalendar]()
-
-    def get(self, session: Session, school_id: int) -> SchoolCalendar:
-        if school_id not in self.by_school:
-            self.by_school[school_id] = load_calendar(
-                session, school_id=school_id, tz=self.core.tz, hours=self.core.hours
-            )
-        return self.by_school[school_id]
+        super().__init__(tz=core.tz, hours=core.hours)
+        self.core = core
 
 
 def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendars, stats: RunStats) -> Batch:
@@ -146,6 +140,7 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
     rows = list(
         session.scalars(select(Reminder).where(Reminder.claim_token == token, Reminder.state == "claimed"))
     )
+    calendars.preload(session, {r.school_id for r in rows})
     case_ids = {r.case_id for r in rows if r.case_id is not None}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
     schools = {
@@ -224,7 +219,7 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
                     kind=r.subject_kind, step=r.step, case=case, subject=subject, today=today
                 )
             if r.subject_kind in CHASED:
-                steps = policies.follow_ups(cal, step=r.step, fired_at=now)
+                steps = policies.follow_ups(cal, step=r.step, fired_at=now)  # the school's policy
                 batch.follow_ups[r.id] = queue.planned(
                     kind=r.subject_kind,
                     subject_id=r.subject_id,

@@ -1,9 +1,10 @@
 """The digest's further lines: overdue inputs, reviews coming up, and statutory deadlines at risk.
 
-Deadlines (SEND Regulations 2014): EHC needs-assessment advice is due within 6 weeks of the request
-(reg 8), so an open request on the ``ehc-assessment`` route older than that is at risk; an EHC plan is
-reviewed at least every 12 months (reg 20), so an ``annual-review`` case whose last review (or opening)
-is 12 months ago within the next 4 weeks, with no meeting fixed before then, is at risk too.
+Deadlines (SEND Regulations 2014): EHC needs-assessment advice is due within 6 weeks of the request (reg 8:
+the law's number, not the school's ``ehc_advice_weeks``), so an open request on the ``ehc-assessment``
+route older than that is at risk; an EHC plan is reviewed at least every 12 months (reg 20), so an
+``annual-review`` case whose last review (or opening) is 12 months ago within the next 4 weeks, with no
+meeting fixed before then, is at risk too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.calendar import SchoolCalendar
-from scheduler.policies import EHC_ADVICE_WEEKS
+from scheduler.policy import STATUTORY_EHC_ADVICE_WEEKS as EHC_ADVICE_WEEKS
 from storage.models import Case, InputRequest, Review
 
 REVIEW_AHEAD = timedelta(days=14)

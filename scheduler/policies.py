@@ -1,6 +1,7 @@
 """Reminder policies: when each reminder about a subject fires, as steps on the school calendar.
 
-Defaults from issue 4 (a school can override them by passing its own ``Policy``):
+Defaults from issue 4; a school overrides them with ``tacbot policy set`` (``scheduler.policy``): its
+``SchoolCalendar`` carries its ``Policy``, which every function here uses unless given another one.
 
 - actions: 2 school days before the due date (only when set further ahead than that), on the due day,
   1 school day after, then every 3 school days while overdue; after the second overdue chaser the key
@@ -20,11 +21,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from scheduler.calendar import SchoolCalendar
+from scheduler.policy import DEFAULT, Policy
+
+__all__ = ["DEFAULT", "KEY_WORKER", "RECIPIENT", "Policy", "Step"]
 
 RECIPIENT = "recipient"
 KEY_WORKER = "key_worker"
-EHC_ADVICE_WEEKS = 6
-EHC_CHASER_WEEKS = (4, 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,25 +38,10 @@ class Step:
     audience: str = RECIPIENT
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """The numbers of the chasing policy; the defaults are issue 4's."""
-
-    before_school_days: int = 2
-    after_school_days: int = 1
-    repeat_school_days: int = 3
-    escalate_after_overdue: int = 2
-    review_days_before: tuple[int, ...] = (14, 7)
-    review_school_days_before: int = 1
-
-
-DEFAULT = Policy()
-
-
-def default_due(*, kind: str, route: str, requested_on: date) -> date | None:
-    """A due date when none was given: 6 weeks after the request for EHC assessment advice."""
+def default_due(*, kind: str, route: str, requested_on: date, policy: Policy = DEFAULT) -> date | None:
+    """A due date when none was given: ``ehc_advice_weeks`` after the request for EHC assessment advice."""
     if kind == "input_request" and route == "ehc-assessment":
-        return requested_on + timedelta(weeks=EHC_ADVICE_WEEKS)
+        return requested_on + timedelta(weeks=policy.ehc_advice_weeks)
     return None
 
 
@@ -63,10 +50,11 @@ def chaser_steps(
     *,
     due: date,
     now: datetime,
-    policy: Policy = DEFAULT,
+    policy: Policy | None = None,
     early: tuple[tuple[str, date], ...] = (),
 ) -> list[Step]:
     """Before / due-day / first overdue chasers of something due on ``due``; past steps are dropped."""
+    policy = policy or cal.policy
     steps: list[Step] = []
     if early:
         steps += [Step(name, cal.slot_on(day)) for name, day in early]
@@ -79,7 +67,9 @@ def chaser_steps(
     return [s for s in steps if s.name in ("due", "overdue-1") or s.at > now]
 
 
-def action_steps(cal: SchoolCalendar, *, due: date, now: datetime, policy: Policy = DEFAULT) -> list[Step]:
+def action_steps(
+    cal: SchoolCalendar, *, due: date, now: datetime, policy: Policy | None = None
+) -> list[Step]:
     """The reminders of a plan action due on ``due``, planned at ``now``."""
     return chaser_steps(cal, due=due, now=now, policy=policy)
 
@@ -91,20 +81,27 @@ def input_request_steps(
     route: str,
     requested_on: date,
     now: datetime,
-    policy: Policy = DEFAULT,
+    policy: Policy | None = None,
 ) -> list[Step]:
-    """The chasers of a requested input; the EHC assessment route chases at weeks 4 and 5."""
+    """The chasers of a requested input; the EHC assessment route chases at weeks 4 and 5 (by default)."""
+    policy = policy or cal.policy
     early: tuple[tuple[str, date], ...] = ()
     if route == "ehc-assessment":
-        early = tuple((f"week-{w}", requested_on + timedelta(weeks=w)) for w in EHC_CHASER_WEEKS)
+        weeks = sorted(policy.ehc_chaser_weeks)
+        early = tuple((f"week-{w}", requested_on + timedelta(weeks=w)) for w in weeks)
         early = tuple((name, day) for name, day in early if day < due)
     return chaser_steps(cal, due=due, now=now, policy=policy, early=early)
 
 
 def review_steps(
-    cal: SchoolCalendar, *, meeting: date, route: str, now: datetime, policy: Policy = DEFAULT
+    cal: SchoolCalendar, *, meeting: date, route: str, now: datetime, policy: Policy | None = None
 ) -> list[Step]:
     """Reminders of a review meeting on ``meeting``; "before" steps fall back to an earlier school day."""
+    policy = policy or cal.policy
+
+    def weeks_before(n: int) -> datetime:
+        return cal.day_start(cal.previous_school_day(meeting - timedelta(weeks=n)))
+
     steps = [
         Step(f"review-{days}d", cal.day_start(cal.previous_school_day(meeting - timedelta(days=days))))
         for days in policy.review_days_before
@@ -112,16 +109,11 @@ def review_steps(
     day_before = cal.add_school_days(meeting, -policy.review_school_days_before)
     steps.append(Step(f"review-{policy.review_school_days_before}sd", cal.day_start(day_before)))
     if route == "annual-review":
-        two_before = cal.day_start(cal.previous_school_day(meeting - timedelta(weeks=2)))
         steps += [
-            Step(
-                "ar-invitations",
-                cal.day_start(cal.previous_school_day(meeting - timedelta(weeks=8))),
-                KEY_WORKER,
-            ),
-            Step("ar-advice-due", two_before),
-            Step("ar-pack", two_before, KEY_WORKER),
-            Step("ar-report-due", cal.slot_on(meeting + timedelta(weeks=2)), KEY_WORKER),
+            Step("ar-invitations", weeks_before(policy.ar_invitations_weeks), KEY_WORKER),
+            Step("ar-advice-due", weeks_before(policy.ar_advice_due_weeks)),
+            Step("ar-pack", weeks_before(policy.ar_pack_weeks), KEY_WORKER),
+            Step("ar-report-due", cal.slot_on(meeting + timedelta(weeks=policy.ar_report_weeks)), KEY_WORKER),
         ]
     return [s for s in steps if s.at > now]
 
@@ -134,7 +126,7 @@ def steps_for(
     route: str,
     now: datetime,
     requested_on: date | None = None,
-    policy: Policy = DEFAULT,
+    policy: Policy | None = None,
 ) -> list[Step]:
     """The policy of a subject kind: ``action``, ``input_request`` or ``review`` (others: action's)."""
     if kind == "review":
@@ -151,11 +143,14 @@ def overdue_number(step: str) -> int | None:
     return int(n) if name == "overdue" and n.isdigit() else None
 
 
-def follow_ups(cal: SchoolCalendar, *, step: str, fired_at: datetime, policy: Policy = DEFAULT) -> list[Step]:
+def follow_ups(
+    cal: SchoolCalendar, *, step: str, fired_at: datetime, policy: Policy | None = None
+) -> list[Step]:
     """What to queue when ``step`` has been sent: the next overdue chaser, and the escalation once."""
     n = overdue_number(step)
     if n is None:
         return []
+    policy = policy or cal.policy
     fired_day = cal.local(fired_at).date()
     nxt = cal.day_start(cal.add_school_days(cal.next_school_day(fired_day), policy.repeat_school_days))
     steps = [Step(f"overdue-{n + 1}", nxt)]

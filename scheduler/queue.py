@@ -143,7 +143,7 @@ class PlanArgs(TypedDict):
     now: datetime
     key_worker_id: NotRequired[int | None]
     requested_on: NotRequired[date | None]
-    policy: NotRequired[Policy]
+    policy: NotRequired[Policy | None]
 
 
 def plan(
@@ -159,9 +159,11 @@ def plan(
     now: datetime,
     key_worker_id: int | None = None,
     requested_on: date | None = None,
-    policy: Policy = policies.DEFAULT,
+    policy: Policy | None = None,
 ) -> list[Reminder]:
-    """The rows (not yet stored) that the policy of ``kind`` wants for a subject due on ``due``."""
+    """The rows (not yet stored) that the policy of ``kind`` wants for a subject due on ``due``.
+
+    ``policy`` None: the school's own, which its calendar carries (``cal.policy``)."""
     steps = policies.steps_for(
         cal, kind=kind, due=due, route=route, now=now, requested_on=requested_on, policy=policy
     )

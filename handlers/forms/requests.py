@@ -19,19 +19,19 @@ from handlers.render import case_title, mention
 from handlers.replies import Bullets, Button, Buttons, Code, Fields, Heading, Note, Reply, Span, Strong, para
 from handlers.replies import reply as make_reply
 from scheduler.calendar import SchoolCalendar
+from scheduler.policy import DEFAULT, Policy
 from storage import audit
 from storage.models import Case, InputRequest, Person
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
 
-# SEND Regulations 2014 reg 8: advice for an EHC needs assessment within 6 weeks of the request.
-DUE_BY_ROUTE = {"ehc-assessment": timedelta(weeks=6)}
-DEFAULT_DUE = timedelta(weeks=2)
 
-
-def default_due(route: str, today: date) -> date:
-    return today + DUE_BY_ROUTE.get(route, DEFAULT_DUE)
+def default_due(route: str, today: date, policy: Policy = DEFAULT) -> date:
+    """The due date when none is given: ``ehc_advice_weeks`` on the EHC assessment route (SEND Regulations
+    2014 reg 8: 6 weeks), else ``input_due_weeks`` (2), both from the school's policy."""
+    weeks = policy.ehc_advice_weeks if route == "ehc-assessment" else policy.input_due_weeks
+    return today + timedelta(weeks=weeks)
 
 
 async def list_forms(ask: Ask, cmd: c.FormsList) -> Reply:
@@ -123,7 +123,8 @@ async def request_form(ask: Ask, cmd: c.RequestForm) -> Reply:
         access.require_key_worker(acc, "request input")
         access.require_open(acc)
         case = acc.case
-        due = cmd.due or default_due(case.route, ask.today)
+        cal = calendar_for(s, ask, school_id=case.school_id)
+        due = cmd.due or default_due(case.route, ask.today, cal.policy)
         if due < ask.today:
             raise UsageError(f"{due:%d %b %Y} is in the past.", command="request")
         members = case_repo.active_members(s, case_id=case.id)
@@ -142,7 +143,6 @@ async def request_form(ask: Ask, cmd: c.RequestForm) -> Reply:
                 )
             ids = [person.id]
         persons = people.people_by_id(s, ids=set(ids))
-        cal = calendar_for(s, ask, school_id=case.school_id)
         made: list[_Made] = []
         already: list[Person] = []
         for pid in ids:

@@ -79,9 +79,10 @@ async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
             old=old.isoformat() if old else None,
             why="review invitations to the team",
         )
-        if kind == "moved" and pack_due_at(route=case.route, starts_at=starts, tz=tz) > ask.now:
-            review.pack_posted_at = None  # moved well ahead: the pack goes out again before the new date
         cal = calendar_for(s, ask, school_id=case.school_id)
+        pack_at = pack_due_at(route=case.route, starts_at=starts, tz=tz, policy=cal.policy)
+        if kind == "moved" and pack_at > ask.now:
+            review.pack_posted_at = None  # moved well ahead: the pack goes out again before the new date
         plan_review(s, cal=cal, case=case, review=review, now=ask.now)
         inv = invitation(s, case=case, review=review, kind=kind, tz=tz)
     return await announce(ask, inv)

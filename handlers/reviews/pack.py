@@ -1,9 +1,9 @@
 """The pre-meeting pack: the plan (and each input's latest version) posted to the room before a review.
 
 Due 2 weeks before the meeting on the `annual-review` route (SEND Regulations 2014 reg 20), 1 week
-before otherwise. ``pack_due_at`` gives the instant; the reminders queue runs ``pack_job`` then (a
-``review_pack`` reminder queued by ``handlers.reviews.reminding``). ``post_due_packs`` posts every pack
-that is due, for operators and tests.
+before otherwise (the school's policy: ``ar_pack_weeks`` and ``pack_weeks``). ``pack_due_at`` gives the
+instant; the reminders queue runs ``pack_job`` then (a ``review_pack`` reminder queued by
+``handlers.reviews.reminding``). ``post_due_packs`` posts every pack that is due, for operators and tests.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from handlers.plan_view import plan_blocks
 from handlers.replies import Block, Divider, Heading, Note, Reply
 from handlers.reviews.common import when
 from handlers.reviews.pack_inputs import inputs_part
+from scheduler.calendar import Calendars
+from scheduler.policy import DEFAULT, Policy
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo
@@ -34,13 +36,14 @@ PACK_PARTS: list[PackPart] = [inputs_part]
 MOST_BLOCKS = 50
 
 
-def pack_lead(route: str) -> timedelta:
-    return timedelta(weeks=2) if route == "annual-review" else timedelta(weeks=1)
+def pack_lead(route: str, policy: Policy = DEFAULT) -> timedelta:
+    """How long before the meeting the pack goes out on this route, by the school's policy."""
+    return timedelta(weeks=policy.ar_pack_weeks if route == "annual-review" else policy.pack_weeks)
 
 
-def pack_due_at(*, route: str, starts_at: datetime, tz: ZoneInfo) -> datetime:
+def pack_due_at(*, route: str, starts_at: datetime, tz: ZoneInfo, policy: Policy = DEFAULT) -> datetime:
     """When the pack goes out: 08:00 at the school on the day 1 or 2 weeks before, never later than that."""
-    latest = starts_at - pack_lead(route)
+    latest = starts_at - pack_lead(route, policy)
     morning = datetime.combine(latest.astimezone(tz).date(), PACK_MORNING, tzinfo=tz).astimezone(UTC)
     return min(morning, latest)
 
@@ -112,6 +115,7 @@ async def pack_job(core: Core, review_id: int) -> bool:
 async def post_due_packs(core: Core) -> list[int]:
     """Post every pack that is due now; returns the review ids posted."""
     now = core.clock.now()
+    calendars = Calendars(tz=core.tz, hours=core.hours)
     with core.db.transaction() as s:
         due = [
             r.id
@@ -120,6 +124,12 @@ async def post_due_packs(core: Core) -> list[int]:
             and r.pack_posted_at is None
             and r.starts_at > now
             and (case := s.get(Case, r.case_id)) is not None
-            and pack_due_at(route=case.route, starts_at=r.starts_at, tz=core.tz) <= now
+            and pack_due_at(
+                route=case.route,
+                starts_at=r.starts_at,
+                tz=core.tz,
+                policy=calendars.get(s, case.school_id).policy,
+            )
+            <= now
         ]
     return [review_id for review_id in due if await post_pack(core, review_id)]

@@ -1,7 +1,8 @@
 """Queue the reminders of a review, inside the use case's own transaction.
 
 - ``review``: each member is reminded 14 and 7 days and 1 school day before the meeting; on the
-  ``annual-review`` route the statutory steps too (``scheduler.policies.review_steps``).
+  ``annual-review`` route the statutory steps too (``scheduler.policies.review_steps``). The numbers are
+  the school's policy, carried by its calendar (``cal.policy``; ``tacbot policy set``).
 - ``review_pack``: the pre-meeting pack is posted to the room at ``pack_due_at`` (a queue job).
 - ``review_poll``: the members who have not answered a date poll are chased once, a few school days after
   it opened (a queue job).
@@ -54,7 +55,8 @@ def plan_review(s: Session, *, cal: SchoolCalendar, case: Case, review: Review, 
             route=case.route,
             now=now,
         )
-    pack_at = max(pack_due_at(route=case.route, starts_at=review.starts_at, tz=cal.tz), now)
+    pack_at = pack_due_at(route=case.route, starts_at=review.starts_at, tz=cal.tz, policy=cal.policy)
+    pack_at = max(pack_at, now)
     queue.enqueue(
         s,
         kind=PACK,

@@ -7,6 +7,7 @@ from storage.models.cases import Case, Consent, Membership, Room
 from storage.models.conversations import ConversationRef
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
+from storage.models.policies import SchoolPolicy
 from storage.models.priorities import Priority, PriorityOffer
 from storage.models.reminders import Reminder
 from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
@@ -34,6 +35,7 @@ __all__ = [
     "Room",
     "School",
     "SchoolHoliday",
+    "SchoolPolicy",
     "Senco",
     "UTCDateTime",
 ]
