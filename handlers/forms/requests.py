@@ -93,7 +93,8 @@ def create_input_request(
         due=due.isoformat(),
         why="input for the team around the child",
     )
-    plan_request(s, cal=cal, case=case, request=request, now=now)
+    if not form.internal:  # an internal form is the asker's own next step, opened at once: no chasers
+        plan_request(s, cal=cal, case=case, request=request, now=now)
     return request
 
 

@@ -33,9 +33,12 @@ from scheduler.calendar import load_calendar
 from storage import audit
 from storage.models import Case, Person
 from storage.repo import cases as case_repo
+from storage.repo import forms as form_repo
 from storage.repo import people
 from storage.repo import plan as plan_repo
 from storage.repo import reviews as review_repo
+
+RECORD_FORM_ID = "review-record"  # the internal form behind a bare `review record`
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,9 @@ def record_meeting(
         if next_starts <= now:
             raise UsageError(f"The next review, {when(next_starts, tz)}, is in the past.", command="review")
     review.status, review.recorded_at, review.updated_at = "held", now, now
+    # A record form opened for this meeting and never sent would otherwise record the next one later.
+    for stale in form_repo.open_requests_of_form(s, case_id=case.id, form_id=RECORD_FORM_ID):
+        stale.state = "cancelled"
     review.attendee_ids = [p.id for p in attendees]
     review.decided, review.changes = decided, changes
     audit.record(

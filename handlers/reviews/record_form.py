@@ -22,12 +22,12 @@ from handlers.grammar import commands as c
 from handlers.reminders import calendar_for
 from handlers.render import case_title
 from handlers.replies import Button, Buttons, Note, Reply, Strong, para, reply
-from handlers.reviews.record import deliver, record_meeting
+from handlers.reviews.record import RECORD_FORM_ID, deliver, record_meeting
 from storage.repo import forms as form_repo
 from storage.repo import people
 from storage.repo import reviews as review_repo
 
-FORM_ID = "review-record"
+FORM_ID = RECORD_FORM_ID
 HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 

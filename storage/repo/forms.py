@@ -127,6 +127,14 @@ def delete_draft(session: Session, *, request_id: int, person_id: int) -> None:
         session.delete(draft)
 
 
+def open_requests_of_form(session: Session, *, case_id: int, form_id: str) -> Sequence[InputRequest]:
+    return session.scalars(
+        select(InputRequest).where(
+            InputRequest.case_id == case_id, InputRequest.form_id == form_id, InputRequest.state == "open"
+        )
+    ).all()
+
+
 def cancel_open_requests(
     session: Session, *, case_id: int, person_id: int | None = None
 ) -> list[InputRequest]:

@@ -121,3 +121,23 @@ async def test_the_form_is_internal_not_listed_nor_requested(bot: ConsoleBot) ->
     assert "type `review record`" in refused
     with bot.core.db.transaction() as s:
         assert s.query(InputRequest).count() == 0
+
+
+async def test_the_form_is_not_chased_and_a_stale_one_cannot_record_the_next_meeting(
+    bot: ConsoleBot, clock: ManualClock
+) -> None:
+    from scheduler.delivery import run_due
+
+    room = await _meeting(bot, clock)
+    rid = await _open(bot, room)
+    await run_due(bot.core, now=clock.now())
+    chasers = [d for d in bot.sent_to(user="sam") if "Record of the review meeting" in d.text]
+    assert chasers == []  # the key worker is not chased about the form they just opened
+    await bot.exec("sam", '/tac review record decided "Carry on" next 15/12/2026 at 09:15', room=room)
+    stale = await bot.fill_form("sam", rid, {"decided": "Stale form"})
+    assert "cancelled" in stale
+    with bot.core.db.transaction() as s:
+        from sqlalchemy import select
+
+        held = [r.decided for r in s.scalars(select(Review).where(Review.status == "held"))]
+    assert held == ["Carry on"]
