@@ -99,8 +99,16 @@ def _set(s: Any, school: str | None, pairs: list[str]) -> str:
     school_id = _school_id(s, school, create=True)
     layers = repo.layers(s, school_ids=[] if school_id is None else [school_id])
     shared = layers.get(None, {}) if school_id is not None else {}
-    # The whole effective policy must hold (e.g. chasers before the due week) before anything is stored.
+    # The whole effective policy must hold (e.g. chasers before the due week) before anything is stored:
+    # for one school, or, for every school, together with each school's own overrides.
     DEFAULT.overridden({**shared, **layers.get(school_id, {}), **values})
+    if school_id is None:
+        for other, own in repo.layers(s, school_ids=repo.schools_with_overrides(s)).items():
+            if other is not None:
+                try:
+                    DEFAULT.overridden({**layers.get(None, {}), **values, **own})
+                except PolicyError as error:
+                    raise PolicyError(f"{error} (with the own settings of school {other})") from None
     now, by = datetime.now(UTC), "tacbot policy set"
     repo.set_overrides(s, school_id=school_id, values=values, now=now, by=by)
     audit.record(s, action="policy.set", at=now, school_id=school_id, values=values, by=by)

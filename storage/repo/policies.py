@@ -18,6 +18,11 @@ def get_row(session: Session, *, school_id: int | None) -> SchoolPolicy | None:
     return session.scalars(select(SchoolPolicy).where(cond)).first()
 
 
+def schools_with_overrides(session: Session) -> list[int]:
+    """The schools that have settings of their own."""
+    return [i for i in session.scalars(select(SchoolPolicy.school_id)) if i is not None]
+
+
 def layers(session: Session, *, school_ids: Iterable[int]) -> dict[int | None, dict[str, Any]]:
     """The overrides of these schools and of all schools (key None), in one query; absent rows omitted."""
     ids = sorted(set(school_ids))

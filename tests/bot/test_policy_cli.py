@@ -55,3 +55,15 @@ def test_policy_show_set_reset(
         ("policy.reset", {"keys": ["repeat_school_days"], "by": "tacbot policy reset"}),
         ("policy.reset", {"keys": ["pack_weeks"], "by": "tacbot policy reset"}),
     ]
+
+
+def test_a_setting_for_every_school_must_fit_each_schools_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'policy.db'}")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["policy", "set", "ar_advice_due_weeks=6", "--school", "slack:T1"]) == 0
+    assert main(["policy", "set", "ar_invitations_weeks=5"]) == 2  # before T1's advice deadline of 6
+    assert "school" in capsys.readouterr().err
+    assert main(["policy", "show", "--school", "slack:T1"]) == 0
+    assert "  ar_invitations_weeks       8 " in capsys.readouterr().out
