@@ -75,20 +75,36 @@ async def answer(ask: Ask, interaction: Interaction) -> Reply:
     return await handler(ask, interaction, int(raw))
 
 
-def _load(ask: Ask, s: Session, action_id: int) -> tuple[Action, Case, Person]:
-    """The action, its case and the asker, if they are its owner or key worker and still a member."""
+def answerer(
+    s: Session, ask: Ask, *, case_id: int | None, owner_id: int | None, who_may: str
+) -> tuple[Case, Person]:
+    """The case and the asker, if they are the subject's owner or the key worker and still a member.
+
+    One answer for "no such subject" and "not yours": a chaser button reveals nothing to someone outside.
+    """
     who = access.asker(s, ask)
-    action = s.get(Action, action_id)
-    case = s.get(Case, action.case_id) if action is not None else None
-    # One answer for "no such action" and "not yours": a button reveals nothing to someone outside.
-    refusal = NotFound(GONE, hint="Only the action's owner or the case's key worker can answer it.")
-    if action is None or case is None or case.school_id != who.school.id:
+    case = s.get(Case, case_id) if case_id is not None else None
+    refusal = NotFound(GONE, hint=f"Only {who_may} or the case's key worker can answer it.")
+    if case is None or case.school_id != who.school.id:
         raise refusal
     member = case_repo.active_membership(s, case_id=case.id, person_id=who.person.id)
-    if member is None or who.person.id not in (action.owner_id, case.key_worker_id):
+    if member is None or who.person.id not in (owner_id, case.key_worker_id):
         raise refusal
     access.require_open(access.CaseAccess(who, case, member))
-    return action, case, who.person
+    return case, who.person
+
+
+def _load(ask: Ask, s: Session, action_id: int) -> tuple[Action, Case, Person]:
+    action = s.get(Action, action_id)
+    case, person = answerer(
+        s,
+        ask,
+        case_id=action.case_id if action else None,
+        owner_id=action.owner_id if action else None,
+        who_may="the action's owner",
+    )
+    assert action is not None
+    return action, case, person
 
 
 async def answer_action(ask: Ask, interaction: Interaction, action_id: int) -> Reply:

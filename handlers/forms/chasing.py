@@ -11,8 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers import access
-from handlers.chasers import ANSWERS, GONE, Notice, block_reason, blocked
+from handlers.chasers import ANSWERS, Notice, answerer, block_reason, blocked
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar.dates import parse_date
@@ -24,7 +23,6 @@ from scheduler.calendar import SchoolCalendar
 from scheduler.subjects import form_title
 from storage import audit
 from storage.models import Case, InputRequest, Person
-from storage.repo import cases as case_repo
 
 KIND = "input_request"
 
@@ -59,16 +57,16 @@ def stop_request(s: Session, *, request: InputRequest, now: datetime) -> None:
 
 def _load(ask: Ask, s: Session, request_id: int) -> tuple[InputRequest, Case, Person]:
     """The request, its case and the asker, if they are the person asked or the key worker (members)."""
-    who = access.asker(s, ask)
     request = s.get(InputRequest, request_id)
-    case = s.get(Case, request.case_id) if request is not None else None
-    if request is None or case is None or case.school_id != who.school.id:
-        raise NotFound(GONE)
-    member = case_repo.active_membership(s, case_id=case.id, person_id=who.person.id)
-    if member is None or who.person.id not in (request.requested_of_id, case.key_worker_id):
-        raise NotFound(GONE, hint="Only the person asked or the case's key worker can answer it.")
-    access.require_open(access.CaseAccess(who, case, member))
-    return request, case, who.person
+    case, person = answerer(
+        s,
+        ask,
+        case_id=request.case_id if request else None,
+        owner_id=request.requested_of_id if request else None,
+        who_may="the person asked",
+    )
+    assert request is not None
+    return request, case, person
 
 
 def _open_form(request_id: int) -> Buttons:

@@ -120,3 +120,19 @@ async def test_a_schools_own_form_is_named_by_its_title(
     await bot.exec("sam", "/tac request reading-recovery from @tom due 2026-09-28", room=room)
     assert await tick(bot, clock, at(2026, 9, 28, 9)) == 1
     assert "Reading recovery notes (input 1) is due today" in chasers(bot, "tom")[-1]
+
+
+async def test_an_input_chaser_button_reveals_nothing_to_outsiders(bot: ConsoleBot) -> None:
+    from sqlalchemy import select
+
+    from storage.models import InputRequest
+
+    await bot.exec("sam", "/tac open Robin")
+    await bot.exec("sam", '/tac consent given by "Jo Taylor"', room="tac-0001")
+    await bot.exec("sam", "/tac invite @anna educational-psychologist", room="tac-0001")
+    await bot.exec("sam", "/tac request ep-advice from @anna", room="tac-0001")
+    with bot.core.db.transaction() as s:
+        request_id = s.scalars(select(InputRequest.id)).one()
+    real = await bot.press("dan", "chaser.done", f"input_request:{request_id}")
+    missing = await bot.press("dan", "chaser.done", f"input_request:{request_id + 999}")
+    assert real == missing
