@@ -22,7 +22,7 @@ from handlers.core import Core
 from storage import migrate
 from storage.engine import Database, make_engine, normalise_url
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SPECS = Path(__file__).resolve().parent / "specs"
 IN_CI = bool(os.environ.get("CI") or os.environ.get("TACBOT_REQUIRE_POSTGRES"))
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -144,11 +144,22 @@ async def bot(core: Core, console_platform: ConsolePlatform) -> AsyncIterator[Co
     yield ConsoleBot(core=core, platform=console_platform)
 
 
-def shared_spec(name: str) -> Path:
-    """A published platform spec from ../shared/specs; missing in CI is a failure, never a skip."""
-    path = SHARED / "specs" / name
-    if not path.exists():
-        if IN_CI:
-            pytest.fail(f"{path} is missing: CI must have ../shared beside the checkout")
-        pytest.skip(f"{path} not found (../shared is not beside this checkout)")
+def spec(name: str) -> Path:
+    """A published platform specification carried in tests/specs (see its README for the sources)."""
+    path = SPECS / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: the tests carry their specifications in tests/specs")
     return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With TACBOT_FORBID_SKIPS set (CI), a skipped test fails the run: a fresh clone must run every test."""
+    if not os.environ.get("TACBOT_FORBID_SKIPS") or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped:
+        reporter.write_line(
+            f"TACBOT_FORBID_SKIPS: {skipped} test(s) skipped; every test must run here", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -17,7 +17,7 @@ from bot.slack.plugin import BACKGROUND, slack_plugin
 from handlers.clock import ManualClock
 from handlers.core import Core
 from storage.engine import Database
-from tests.conftest import shared_spec
+from tests.conftest import spec
 from tests.fakes.slack_api import TOKEN, FakeSlack
 from tests.fakes.slack_driver import SECRET, SlackDriver
 
@@ -26,7 +26,7 @@ PEOPLE = {"U0SAM": "Sam", "U0TOM": "Tom", "U0ANNA": "Anna", "U0PRIYA": "Priya", 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack(shared_spec("slack_web_openapi_v2.json"))
+    server = FakeSlack(spec("slack_web_openapi_v2.json"))
     server.users.update(PEOPLE)
     await server.start()
     yield server

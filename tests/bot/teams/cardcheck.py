@@ -1,4 +1,4 @@
-"""Validate cards against the published Adaptive Cards 1.5 schema (../shared/specs)."""
+"""Validate cards against the published Adaptive Cards 1.5 schema (tests/specs)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 
 from jsonschema import Draft6Validator
 
-from tests.conftest import shared_spec
+from tests.conftest import spec
 
 
 @cache
 def _validator() -> Draft6Validator:
-    return Draft6Validator(json.loads(shared_spec("adaptive-card-1.5.json").read_text("utf-8")))
+    return Draft6Validator(json.loads(spec("adaptive-card-1.5.json").read_text("utf-8")))
 
 
 def card_errors(card: dict[str, Any]) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from bot.teams.forms import card, from_submit
 from handlers.forms.answers import check_answers
 from handlers.forms.library import builtin_library
-from tests.conftest import shared_spec
+from tests.conftest import spec
 from tests.formsamples import resolved, sample_answers, view_of
 
 FORMS = sorted(builtin_library())
@@ -20,7 +20,7 @@ FORMS = sorted(builtin_library())
 
 @cache
 def _validator() -> jsonschema.Draft6Validator:
-    schema = json.loads(shared_spec("adaptive-card-1.5.json").read_text("utf-8"))
+    schema = json.loads(spec("adaptive-card-1.5.json").read_text("utf-8"))
     assert schema["$schema"].startswith("http://json-schema.org/draft-06/")
     return jsonschema.Draft6Validator(schema)
 

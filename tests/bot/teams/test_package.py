@@ -14,11 +14,11 @@ from jsonschema import Draft4Validator, FormatChecker
 from bot.cli import main
 from bot.teams.package import manifest
 from tests.bot.teams.fixtures import APP_ID
-from tests.conftest import shared_spec
+from tests.conftest import spec
 
 
 def _validate(data: dict[str, object]) -> None:
-    schema = json.loads(shared_spec("teams-app-manifest.schema.json").read_text("utf-8"))
+    schema = json.loads(spec("teams-app-manifest.schema.json").read_text("utf-8"))
     errors = sorted(Draft4Validator(schema, format_checker=FormatChecker()).iter_errors(data), key=str)
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
 
