@@ -23,16 +23,17 @@ from sqlalchemy import create_engine, event, select, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from handlers.chasing import messages
+from handlers.chasing.delivery import run_due
+from handlers.chasing.kinds import Kind
+from handlers.chasing.subjects import ActionSource
 from handlers.clock import ManualClock
 from handlers.core import Core
 from handlers.replies import Reply
-from scheduler import messages
-from scheduler.delivery import run_due
-from scheduler.subjects import SUBJECTS
 from storage import migrate
 from storage.engine import Database, normalise_url
 from storage.models import Case, Membership, Person, Reminder, School
-from tests.scheduler.seed import seed_due
+from tests.handlers.chasing.seed import seed_due
 
 NOW = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in London
 CASES, PER_CASE = 1_000, 10
@@ -118,9 +119,11 @@ async def naive(db: Database, counter: Counter) -> Result:
                     Membership.case_id == r.case_id, Membership.person_id == r.recipient_id
                 )
             )
-            subject = SUBJECTS["action"].load(s, [r.subject_id])[r.subject_id]
+            subject = ActionSource().load(s, [r.subject_id])[r.subject_id]
             assert case and school and person and member
-            body = messages.chaser(kind="action", step=r.step, case=case, subject=subject, today=NOW.date())
+            body = messages.chaser(
+                kind=Kind.ACTION, step=r.step, case=case, subject=subject, today=NOW.date()
+            )
             rid = r.id
         await platform.direct_message(workspace=school.external_id, user_id=person.external_id, reply=body)
         with db.transaction() as s:

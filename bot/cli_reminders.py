@@ -78,8 +78,8 @@ def parse_instant(text: str | None, *, settings: Settings) -> datetime:
 def run_due_command(settings: Settings, now_text: str | None) -> int:
     """One pass of "send what is due" at ``--now`` (default: the real time), then exit."""
     from bot.app import build_core
+    from handlers.chasing.delivery import run_due
     from handlers.clock import ManualClock
-    from scheduler.delivery import run_due
 
     try:
         now = parse_instant(now_text, settings=settings)

@@ -19,9 +19,9 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
 
     plugins: list[Plugin] = [teams_plugin(settings)]  # TeamsConfigError: production with no app id
     if scheduler:
-        from bot.clock import clock_plugin
+        from bot.ticker import ticker_plugin
 
-        plugins.append(clock_plugin(settings))
+        plugins.append(ticker_plugin(settings))
     if settings.slack_enabled:
         from bot.slack.plugin import slack_plugin
 

@@ -6,9 +6,10 @@ import re
 
 from handlers import access
 from handlers.core import Ask
-from handlers.errors import PlatformError, UsageError
+from handlers.errors import UsageError
 from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
+from handlers.platform import PlatformError
 from handlers.render import case_title, mention, plural
 from handlers.replies import Bullets, Fields, Heading, Note, Reply, Span, Strong, para, reply
 from handlers.reviews.meeting import announce_cancellation, cancel_current

@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.core import Ask
-from handlers.errors import PlatformError
 from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
+from handlers.platform import PlatformError
 from handlers.render import role_label
 from handlers.replies import Block, Bullets, Mention, Reply, Span, Strong, para, reply
 from handlers.roles import consent_covers, effective_scopes

@@ -7,10 +7,9 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.clock import Clock
-from handlers.errors import PlatformError
 from handlers.forms.library import FormLibrary, builtin_library
 from handlers.model import Command
-from handlers.platform import ChatPlatform
+from handlers.platform import ChatPlatform, PlatformError
 from storage.engine import Database
 
 

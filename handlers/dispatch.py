@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from handlers import cases, chasers, consent, glossary, help, plan, plan_outcomes, priorities, status, team
+from handlers import cases, consent, glossary, help, plan, plan_outcomes, priorities, status, team
+from handlers.chasing.registry import on_chaser
 from handlers.core import Ask, Core
 from handlers.errors import TacBotError, UsageError
-from handlers.forms import chasing as form_chasing  # noqa: F401  (registers the input-request chasers)
 from handlers.forms import inputs as form_inputs
 from handlers.forms import interactions as form_interactions
 from handlers.forms import requests as form_requests
@@ -81,7 +81,7 @@ InteractionHandler = Callable[[Ask, Interaction], Awaitable[Reply]]
 
 # Button actions are named "<area>.<verb>" (e.g. "chaser.done"); each area registers its handler here.
 INTERACTIONS: dict[str, InteractionHandler] = {
-    "chaser": chasers.answer,
+    "chaser": on_chaser,
     "form": form_interactions.on_form,
     "poll": poll.on_poll,
     "priority": priorities.on_priority,

@@ -41,17 +41,3 @@ class NotFound(TacBotError):
 
 class NoConsent(TacBotError):
     """The consent gate: no recorded consent covers this agency."""
-
-
-class PlatformError(TacBotError):
-    """Slack or Teams refused or failed; the message says what happened and what to do."""
-
-
-class RateLimited(PlatformError):
-    """The platform said "too many requests" (HTTP 429); nothing was delivered. Retry after a pause."""
-
-    def __init__(
-        self, message: str = "The chat platform asked us to slow down.", *, retry_after: float = 1.0
-    ) -> None:
-        super().__init__(message, hint="Try again in a moment.")
-        self.retry_after = retry_after

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import access, plan_view
-from handlers import reminders as chasing
+from handlers.chasing import queueing
 from handlers.core import Ask
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
@@ -77,7 +77,7 @@ async def add_action(ask: Ask, cmd: c.ActionAdd) -> Reply:
             created_by_id=who.person.id,
             now=ask.now,
         )
-        chasing.plan_action(s, ask, case=case, action=action)
+        queueing.plan_action(s, ask, case=case, action=action)
         audit.record(
             s,
             action="action.added",
@@ -113,7 +113,7 @@ async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
             if action.status == "done":
                 return Reply.text(f"Action {action.number} was already done.")
             action.status, action.done_at = "done", ask.now
-            chasing.stop_action(s, ask, action=action)
+            queueing.stop_action(s, ask, action=action)
             audit.record(
                 s,
                 action="action.done",
@@ -128,7 +128,7 @@ async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
             raise UsageError(f"{cmd.due:%d %b %Y} is in the past.", command="action")
         old = action.due
         action.due = cmd.due
-        chasing.plan_action(s, ask, case=case, action=action)
+        queueing.plan_action(s, ask, case=case, action=action)
         audit.record(
             s,
             action="action.due_changed",

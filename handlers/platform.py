@@ -1,16 +1,32 @@
-"""The one small protocol through which the core reaches a chat platform."""
+"""The platform seam: the one small protocol through which the core reaches a chat platform, and the
+errors a platform raises when it refuses."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from handlers.errors import TacBotError
 from handlers.replies import Reply
+
+
+class PlatformError(TacBotError):
+    """Slack or Teams refused or failed; the message says what happened and what to do."""
+
+
+class RateLimited(PlatformError):
+    """The platform said "too many requests" (HTTP 429); nothing was delivered. Retry after a pause."""
+
+    def __init__(
+        self, message: str = "The chat platform asked us to slow down.", *, retry_after: float = 1.0
+    ) -> None:
+        super().__init__(message, hint="Try again in a moment.")
+        self.retry_after = retry_after
 
 
 class ChatPlatform(Protocol):
     """Implemented by ``bot.console``, ``bot.slack`` and ``bot.teams``.
 
-    Methods raise ``handlers.errors.PlatformError`` with a user-safe message when the platform refuses.
+    Methods raise ``PlatformError`` with a user-safe message when the platform refuses.
     """
 
     name: str

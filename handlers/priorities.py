@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from handlers import access
 from handlers.core import Ask
-from handlers.errors import PlatformError, UsageError
+from handlers.errors import UsageError
 from handlers.grammar import commands as c
 from handlers.model import Interaction
+from handlers.platform import PlatformError
 from handlers.render import mention
 from handlers.replies import (
     Block,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 
 from handlers.core import Core
-from handlers.errors import PlatformError
 from handlers.forms.requests import cancel_requests
+from handlers.platform import PlatformError
 from handlers.render import mention
 from handlers.replies import Reply, Strong
 from storage import audit

@@ -5,15 +5,15 @@ from __future__ import annotations
 import contextlib
 
 from handlers import access
+from handlers.chasing.queueing import calendar_for, replan_current
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
-from handlers.errors import NoConsent, NotFound, PlatformError, UsageError
+from handlers.errors import NoConsent, NotFound, UsageError
 from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
-from handlers.reminders import calendar_for
+from handlers.platform import PlatformError
 from handlers.render import case_title, mention, role_label
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
-from handlers.reviews.reminding import replan_current
 from handlers.roles import consent_covers, scope_needed
 from storage import audit
 from storage.repo import cases as case_repo

@@ -1,1 +1,6 @@
-"""Reminders: policies on the school calendar, a durable queue in our own table, APScheduler as the clock."""
+"""When reminders go out, knowing nothing of what they say: the school calendar, the chasing policy and the
+timelines planned by it, the durable queue in our own table, and APScheduler as the clock that ticks.
+
+Imports only ``storage`` (and APScheduler, holidays, the standard library); what a reminder is about, its
+words, delivery and answers live in ``handlers.chasing``.
+"""

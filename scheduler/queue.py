@@ -1,34 +1,49 @@
 """The durable reminder queue: the generic API other features call in the SAME transaction as their change.
 
-Typical use from a use case (inside ``with ask.core.db.transaction() as s:``)::
+Typical use from a use case (inside ``with ask.core.db.transaction() as s:``; the use cases call it
+through ``handlers.chasing.queueing``)::
 
     cal = load_calendar(s, school_id=case.school_id, tz=core.tz, hours=core.hours)
-    queue.schedule(s, cal=cal, kind="input_request", subject_id=req.id, school_id=case.school_id,
+    queue.schedule(s, cal=cal, kind=Kind.INPUT_REQUEST, subject_id=req.id, school_id=case.school_id,
                    case_id=case.id, recipient_id=person.id, key_worker_id=case.key_worker_id,
                    due=req.due, route=case.route, now=ask.now, requested_on=ask.today)
     queue.reschedule(s, ..., due=new_due)           # the due date moved: re-plan
-    queue.cancel_for(s, kind="input_request", subject_id=req.id, now=ask.now)   # done / withdrawn
+    queue.cancel_for(s, kind=Kind.INPUT_REQUEST, subject_id=req.id, now=ask.now)   # done / withdrawn
 
-Rows are unique on ``key`` (kind, subject, recipient, step, anchor date), so calling ``schedule`` twice
-queues nothing new. Whether a reminder still makes sense is decided again when it fires
-(``scheduler.delivery``), from current data, through the subject's registered ``SubjectSource``.
+A kind is anything with a ``value`` (the name stored in ``reminders.subject_kind``) and a ``timeline``
+(``ReminderKind``); the queue knows nothing else about it. Rows are unique on ``key`` (kind, subject,
+recipient, step, anchor date), so calling ``schedule`` twice queues nothing new. Whether a reminder still
+makes sense is decided again when it fires (``handlers.chasing.delivery``), from current data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import NotRequired, TypedDict, Unpack
+from typing import NotRequired, Protocol, TypedDict, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from scheduler import policies
 from scheduler.calendar import SchoolCalendar
-from scheduler.policies import KEY_WORKER, Policy, Step
+from scheduler.steps import KEY_WORKER, Policy, Step, Timeline, steps_for
 from storage.models import Reminder
 
 OPEN_STATES = ("pending", "claimed")
+
+
+class ReminderKind(Protocol):
+    """What the queue needs of a reminder kind (``handlers.chasing.kinds.Kind`` implements it)."""
+
+    @property
+    def value(self) -> str:
+        """The name stored in ``reminders.subject_kind``."""
+        ...
+
+    @property
+    def timeline(self) -> Timeline | None:
+        """How ``schedule`` plans it (None: queued only as ready-made steps, with ``enqueue``)."""
+        ...
 
 
 def reminder_key(*, kind: str, subject_id: int, recipient_id: int, step: str, anchor: str) -> str:
@@ -64,7 +79,7 @@ def store(session: Session, rows: Sequence[Reminder]) -> list[Reminder]:
 
 def planned(
     *,
-    kind: str,
+    kind: ReminderKind,
     subject_id: int,
     school_id: int,
     case_id: int | None,
@@ -81,11 +96,11 @@ def planned(
         rows.append(
             Reminder(
                 key=reminder_key(
-                    kind=kind, subject_id=subject_id, recipient_id=to, step=step.name, anchor=anchor
+                    kind=kind.value, subject_id=subject_id, recipient_id=to, step=step.name, anchor=anchor
                 ),
                 school_id=school_id,
                 case_id=case_id,
-                subject_kind=kind,
+                subject_kind=kind.value,
                 subject_id=subject_id,
                 recipient_id=to,
                 step=step.name,
@@ -102,7 +117,7 @@ def planned(
 def enqueue(
     session: Session,
     *,
-    kind: str,
+    kind: ReminderKind,
     subject_id: int,
     school_id: int,
     case_id: int | None,
@@ -133,7 +148,7 @@ class PlanArgs(TypedDict):
     """What ``plan`` (and so ``schedule`` and ``reschedule``) take, checked by mypy at every call."""
 
     cal: SchoolCalendar
-    kind: str
+    kind: ReminderKind
     subject_id: int
     school_id: int
     case_id: int | None
@@ -149,7 +164,7 @@ class PlanArgs(TypedDict):
 def plan(
     *,
     cal: SchoolCalendar,
-    kind: str,
+    kind: ReminderKind,
     subject_id: int,
     school_id: int,
     case_id: int | None,
@@ -161,11 +176,13 @@ def plan(
     requested_on: date | None = None,
     policy: Policy | None = None,
 ) -> list[Reminder]:
-    """The rows (not yet stored) that the policy of ``kind`` wants for a subject due on ``due``.
+    """The rows (not yet stored) that the policy of ``kind``'s timeline wants for a subject due on ``due``.
 
     ``policy`` None: the school's own, which its calendar carries (``cal.policy``)."""
-    steps = policies.steps_for(
-        cal, kind=kind, due=due, route=route, now=now, requested_on=requested_on, policy=policy
+    if kind.timeline is None:
+        raise ValueError(f"reminders of kind {kind.value} are queued with enqueue, not planned")
+    steps = steps_for(
+        cal, timeline=kind.timeline, due=due, route=route, now=now, requested_on=requested_on, policy=policy
     )
     return planned(
         kind=kind,
@@ -183,8 +200,8 @@ def plan(
 def schedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
     """Expand the policy of ``kind`` for a subject due (or meeting) on ``due`` into queued rows.
 
-    Takes ``plan``'s arguments. ``kind``: ``action``, ``input_request`` or ``review`` (see
-    ``scheduler.policies``); for a review, call it once per member (key-worker steps are de-duplicated by
+    Takes ``plan``'s arguments. ``kind``'s timeline chooses the policy (``scheduler.steps``); for a
+    meeting, call it once per member (key-worker steps are de-duplicated by
     their key). ``key_worker_id`` receives the escalation and the key-worker steps. Returns the rows (new
     or already there).
     """
@@ -194,7 +211,7 @@ def schedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
 def cancel_for(
     session: Session,
     *,
-    kind: str,
+    kind: ReminderKind,
     subject_id: int,
     now: datetime,
     recipient_id: int | None = None,
@@ -208,7 +225,7 @@ def cancel_for(
     query = (
         update(Reminder)
         .where(
-            Reminder.subject_kind == kind,
+            Reminder.subject_kind == kind.value,
             Reminder.subject_id == subject_id,
             Reminder.state.in_(OPEN_STATES),
         )
@@ -239,13 +256,13 @@ def reschedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder
     return store(session, rows)
 
 
-def pending_for(session: Session, *, kind: str, subject_id: int) -> list[Reminder]:
+def pending_for(session: Session, *, kind: ReminderKind, subject_id: int) -> list[Reminder]:
     """Reminders still to be sent about a subject, soonest first (for status views and tests)."""
     return list(
         session.scalars(
             select(Reminder)
             .where(
-                Reminder.subject_kind == kind,
+                Reminder.subject_kind == kind.value,
                 Reminder.subject_id == subject_id,
                 Reminder.state.in_(OPEN_STATES),
             )

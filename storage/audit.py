@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent
@@ -27,6 +28,37 @@ def record(
     )
     session.add(event)
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One audit row, for ``record_many``."""
+
+    action: str
+    at: datetime
+    school_id: int | None = None
+    case_id: int | None = None
+    actor_id: int | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def record_many(session: Session, entries: Sequence[Entry]) -> None:
+    """Many rows in one statement (the reminder queue audits a whole batch of sends at once)."""
+    if entries:
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "school_id": e.school_id,
+                    "case_id": e.case_id,
+                    "actor_id": e.actor_id,
+                    "action": e.action,
+                    "detail": dict(e.detail),
+                    "at": e.at,
+                }
+                for e in entries
+            ],
+        )
 
 
 def events_for_case(session: Session, *, case_id: int) -> Sequence[AuditEvent]:

@@ -96,7 +96,7 @@ async def _sam_records_the_review(bot: ConsoleBot, clock: ManualClock) -> None:
 
 async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
     """One pass of "send what is due" at the demo clock's time, as the clock in `serve` does every 30 s."""
-    from scheduler.delivery import run_due
+    from handlers.chasing.delivery import run_due
 
     await run_due(bot.core, now=clock.now())
 

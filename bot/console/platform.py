@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.console import render
 from bot.console.school import BY_HANDLE
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 from handlers.replies import Reply
 
 

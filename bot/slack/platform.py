@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.render import messages
-from handlers.errors import PlatformError, RateLimited
+from handlers.platform import PlatformError, RateLimited
 from handlers.replies import Attachment, Reply
 
 log = logging.getLogger(__name__)

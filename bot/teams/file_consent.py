@@ -10,7 +10,7 @@ from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot.teams.files import info_attachment, offered
 from bot.teams.platform import attachment_activity, card_activity
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 from handlers.replies import Reply
 
 log = logging.getLogger(__name__)

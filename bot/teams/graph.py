@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from bot.teams.files import consent_attachment, link_card
 from bot.teams.graph import GraphClient, GraphError
 from bot.teams.refs import CHANNEL, References, acting_user
 from handlers.clock import Clock, SystemClock
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 from handlers.replies import Reply, Strong
 
 log = logging.getLogger(__name__)

@@ -15,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import access
+from handlers.chasing.queueing import stop_request
 from handlers.core import Core
-from handlers.errors import NotAllowed, PlatformError
+from handlers.errors import NotAllowed
 from handlers.forms.answers import Answers, check_answers, display
-from handlers.forms.chasing import stop_request
 from handlers.forms.hooks import ON_SUBMIT, FieldErrors, FollowUp, Submitted, with_options
 from handlers.forms.library import Form
 from handlers.model import Actor
+from handlers.platform import PlatformError
 from handlers.render import case_title, mention
 from handlers.replies import Fields, Note, Reply, Span, Strong, para, reply
 from storage import audit

@@ -9,14 +9,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from handlers import access
+from handlers.chasing.queueing import calendar_for, plan_request, stop_request
 from handlers.core import Ask
-from handlers.errors import NotFound, PlatformError, UsageError
-from handlers.forms.chasing import plan_request, stop_request
+from handlers.errors import NotFound, UsageError
+from handlers.forms.buttons import open_form
 from handlers.forms.library import Form
 from handlers.grammar import commands as c
-from handlers.reminders import calendar_for
+from handlers.platform import PlatformError
 from handlers.render import case_title, mention
-from handlers.replies import Bullets, Button, Buttons, Code, Fields, Heading, Note, Reply, Span, Strong, para
+from handlers.replies import Bullets, Code, Fields, Heading, Note, Reply, Span, Strong, para
 from handlers.replies import reply as make_reply
 from scheduler.calendar import SchoolCalendar
 from scheduler.policy import DEFAULT, Policy
@@ -109,7 +110,7 @@ def request_message(form: Form, case: Case, asked_by: Person, request_id: int, d
     return make_reply(
         para("You are asked for ", Strong(form.title), " for ", Strong(case_title(case)), "."),
         Fields((("Asked by", (mention(asked_by),)), ("Due", (f"{due:%a %d %b %Y}",)))),
-        Buttons((Button("Open form", "form.open", str(request_id), style="primary"),)),
+        open_form(request_id),
         Note(("Only you and the case's key worker can open it. You can save a draft and come back.",)),
         summary=f"Form requested for {case.reference}: {form.title}, due {due:%d %b %Y}",
         private=False,

@@ -6,11 +6,12 @@ import asyncio
 
 from handlers import access, plan_data
 from handlers.core import Ask
-from handlers.errors import PlatformError, TacBotError
+from handlers.errors import TacBotError
 from handlers.grammar import commands as c
 from handlers.plan_export.content import build
 from handlers.plan_export.pdf import render_pdf, unicode_font
 from handlers.plan_export.word import render_docx
+from handlers.platform import PlatformError
 from handlers.replies import Reply
 from storage import audit
 from storage.repo import cases as case_repo

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from handlers.errors import PlatformError
-from handlers.platform import ChatPlatform
+from handlers.platform import ChatPlatform, PlatformError
 from handlers.replies import Attachment, Heading, Note, Reply, Strong, para
 from handlers.reviews.ics import MIME, Meeting, ics
 from storage.models import Case, Review

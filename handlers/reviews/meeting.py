@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from handlers import access
+from handlers.chasing.queueing import calendar_for, plan_review, stop_review
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
-from handlers.reminders import calendar_for
 from handlers.render import case_title
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Strong, para, reply
 from handlers.reviews.common import (
@@ -24,9 +24,8 @@ from handlers.reviews.common import (
     to_utc,
     when,
 )
-from handlers.reviews.pack import pack_due_at
 from handlers.reviews.poll_view import poll_message, tally_blocks
-from handlers.reviews.reminding import plan_review, stop_review
+from scheduler.steps import pack_due_at
 from storage import audit
 from storage.models import Case
 from storage.repo import reviews as review_repo

@@ -1,51 +1,36 @@
 """The pre-meeting pack: the plan (and each input's latest version) posted to the room before a review.
 
 Due 2 weeks before the meeting on the `annual-review` route (SEND Regulations 2014 reg 20), 1 week
-before otherwise (the school's policy: ``ar_pack_weeks`` and ``pack_weeks``). ``pack_due_at`` gives the
-instant; the reminders queue runs ``pack_job`` then (a ``review_pack`` reminder queued by
-``handlers.reviews.reminding``). ``post_due_packs`` posts every pack that is due, for operators and tests.
+before otherwise (the school's policy: ``ar_pack_weeks`` and ``pack_weeks``). ``scheduler.steps.pack_due_at``
+gives the instant; the reminders queue runs ``handlers.chasing.jobs.pack_job`` then (a ``review_pack``
+reminder queued by ``handlers.chasing.queueing``). ``post_due_packs`` posts every pack that is due, for
+operators and tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from handlers import plan_data
 from handlers.core import Core
-from handlers.errors import PlatformError
 from handlers.plan_view import plan_blocks
+from handlers.platform import PlatformError
 from handlers.replies import Block, Divider, Heading, Note, Reply
 from handlers.reviews.common import when
 from handlers.reviews.pack_inputs import inputs_part
 from scheduler.calendar import Calendars
-from scheduler.policy import DEFAULT, Policy
+from scheduler.steps import pack_due_at
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo
 from storage.repo import reviews as review_repo
 
-PACK_MORNING = time(8, 0)
-
 # Further parts of the pack after the plan: the latest version of each input (issue 5).
 PackPart = Callable[[Session, Case, Core], list[Block]]
 PACK_PARTS: list[PackPart] = [inputs_part]
 MOST_BLOCKS = 50
-
-
-def pack_lead(route: str, policy: Policy = DEFAULT) -> timedelta:
-    """How long before the meeting the pack goes out on this route, by the school's policy."""
-    return timedelta(weeks=policy.ar_pack_weeks if route == "annual-review" else policy.pack_weeks)
-
-
-def pack_due_at(*, route: str, starts_at: datetime, tz: ZoneInfo, policy: Policy = DEFAULT) -> datetime:
-    """When the pack goes out: 08:00 at the school on the day 1 or 2 weeks before, never later than that."""
-    latest = starts_at - pack_lead(route, policy)
-    morning = datetime.combine(latest.astimezone(tz).date(), PACK_MORNING, tzinfo=tz).astimezone(UTC)
-    return min(morning, latest)
 
 
 async def post_pack(core: Core, review_id: int) -> bool:
@@ -96,20 +81,6 @@ async def post_pack(core: Core, review_id: int) -> bool:
                 again.pack_posted_at = None
         return False
     return True
-
-
-async def pack_job(core: Core, review_id: int) -> bool:
-    """The reminders queue's job: post the pack; False (try again) only if it is still due but unsent."""
-    if await post_pack(core, review_id):
-        return True
-    with core.db.transaction() as s:
-        review = review_repo.get_review(s, review_id=review_id)
-        if review is None or review.status != "scheduled" or review.pack_posted_at is not None:
-            return True
-        if review.starts_at is None or review.starts_at <= core.clock.now():
-            return True
-        room = case_repo.get_room(s, case_id=review.case_id)
-        return room is None or room.state != "ready" or not room.external_id
 
 
 async def post_due_packs(core: Core) -> list[int]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import UTC
 
 from handlers import access
+from handlers.chasing.queueing import calendar_for, plan_poll_chase, plan_review
 from handlers.core import Ask, Core
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.model import Interaction
-from handlers.reminders import calendar_for
 from handlers.replies import Reply, reply
 from handlers.reviews.common import invitation, member_ids, new_uid, tell, when
 from handlers.reviews.meeting import announce
 from handlers.reviews.poll_view import ANSWERS, poll_message, slot_label, tally_blocks, unanswered
-from handlers.reviews.reminding import plan_poll_chase, plan_review
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo

@@ -14,9 +14,11 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session
 
 from handlers import access
+from handlers.chasing.queueing import plan_review
 from handlers.core import Ask, Core
-from handlers.errors import NotFound, PlatformError, UsageError
+from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
+from handlers.platform import PlatformError
 from handlers.render import mention
 from handlers.replies import Block, Bullets, Heading, Reply, Span, Strong, para, reply
 from handlers.reviews.common import (
@@ -28,7 +30,6 @@ from handlers.reviews.common import (
     to_utc,
     when,
 )
-from handlers.reviews.reminding import plan_review
 from scheduler.calendar import load_calendar
 from storage import audit
 from storage.models import Case, Person

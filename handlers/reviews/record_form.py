@@ -14,14 +14,15 @@ from datetime import date, time
 from sqlalchemy.orm import Session
 
 from handlers import access
+from handlers.chasing.queueing import calendar_for
 from handlers.core import Ask, Core
 from handlers.errors import NotAllowed, NotFound, UsageError
+from handlers.forms.buttons import open_form
 from handlers.forms.hooks import ON_SUBMIT, FieldErrors, FollowUp, Submitted
 from handlers.forms.requests import create_input_request
 from handlers.grammar import commands as c
-from handlers.reminders import calendar_for
 from handlers.render import case_title
-from handlers.replies import Button, Buttons, Note, Reply, Strong, para, reply
+from handlers.replies import Note, Reply, Strong, para, reply
 from handlers.reviews.record import RECORD_FORM_ID, deliver, record_meeting
 from storage.repo import forms as form_repo
 from storage.repo import people
@@ -64,7 +65,7 @@ async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
             Strong(title),
             ": who came, what was decided, the changes and the next review.",
         ),
-        Buttons((Button("Open form", "form.open", str(request_id), style="primary"),)),
+        open_form(request_id),
         Note(
             (
                 "On submit the minutes go to the room, each action owner gets their actions, "

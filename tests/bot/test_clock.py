@@ -7,18 +7,19 @@ from datetime import timedelta
 from aiohttp.test_utils import TestClient, TestServer
 from apscheduler.jobstores.memory import MemoryJobStore
 
-from bot.clock import clock_plugin
 from bot.console.session import ConsoleBot
 from bot.server import make_app
 from bot.settings import Settings
+from bot.ticker import ticker_for, ticker_plugin
+from handlers.chasing.ticks import weekly_digest
 from handlers.clock import ManualClock
 from handlers.core import Core
-from scheduler.clock import DIGEST, RUN_DUE, make_scheduler, weekly_digest
-from tests.scheduler.helpers import LONDON, at, case_with_action
+from scheduler.ticker import DIGEST, RUN_DUE
+from tests.handlers.chasing.helpers import LONDON, at, case_with_action
 
 
 async def test_jobs_tick_every_30_seconds_and_digest_monday_8(core: Core) -> None:
-    sched = make_scheduler(core, tz=LONDON)
+    sched = ticker_for(core, tz=LONDON)
     sched.start(paused=True)
     try:
         run = sched.get_job(RUN_DUE)
@@ -35,7 +36,7 @@ async def test_jobs_tick_every_30_seconds_and_digest_monday_8(core: Core) -> Non
 
 async def test_the_server_starts_and_stops_the_clock(core: Core) -> None:
     settings = Settings(DATABASE_URL="sqlite://", TACBOT_SENCOS="")
-    async with TestClient(TestServer(make_app(core, plugins=[clock_plugin(settings)]))) as client:
+    async with TestClient(TestServer(make_app(core, plugins=[ticker_plugin(settings)]))) as client:
         assert (await client.get("/healthz")).status == 200
 
 

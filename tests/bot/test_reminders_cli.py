@@ -17,7 +17,7 @@ from handlers.clock import ManualClock
 from handlers.core import Core
 from storage import migrate
 from storage.engine import Database
-from tests.scheduler.helpers import at, case_with_action
+from tests.handlers.chasing.helpers import at, case_with_action
 
 
 async def test_demo_shows_a_chaser_answered() -> None:

@@ -6,15 +6,15 @@ from datetime import date
 
 import pytest
 
-from handlers.reviews.pack import pack_due_at
+from handlers.chasing.kinds import Kind
 from scheduler import queue
 from scheduler.calendar import SchoolCalendar, load_calendar
-from scheduler.policies import follow_ups, steps_for
 from scheduler.policy import DEFAULT, SETTINGS, Policy, PolicyError, coerce, effective
+from scheduler.steps import Timeline, follow_ups, pack_due_at, steps_for
 from storage.engine import Database
 from storage.repo import people
 from storage.repo import policies as policy_repo
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 MONDAY = at(2026, 9, 14, 9, 30)
 
@@ -68,10 +68,13 @@ def test_the_school_layer_wins_and_a_clashing_layer_is_left_out() -> None:
 def test_the_calendar_carries_the_policy_every_planner_uses() -> None:
     cal = SchoolCalendar(policy=Policy(before_school_days=4, repeat_school_days=5, ar_invitations_weeks=10))
     names = [
-        (s.name, s.at) for s in steps_for(cal, kind="action", due=date(2026, 10, 5), route="x", now=MONDAY)
+        (s.name, s.at)
+        for s in steps_for(cal, timeline=Timeline.TASK, due=date(2026, 10, 5), route="x", now=MONDAY)
     ]
     assert names[0] == ("before-4", at(2026, 9, 29, 8))
-    review = steps_for(cal, kind="review", due=date(2026, 12, 7), route="annual-review", now=MONDAY)
+    review = steps_for(
+        cal, timeline=Timeline.MEETING, due=date(2026, 12, 7), route="annual-review", now=MONDAY
+    )
     assert ("ar-invitations", at(2026, 9, 28, 8)) in [(s.name, s.at) for s in review]
     nxt = follow_ups(cal, step="overdue-1", fired_at=at(2026, 10, 6, 9))
     assert [(s.name, s.at) for s in nxt] == [("overdue-2", at(2026, 10, 13, 8))]
@@ -90,7 +93,7 @@ def test_load_calendar_reads_the_school_and_all_schools_rows(db: Database) -> No
 
 def test_the_queue_plans_by_the_calendars_policy_unless_given_another() -> None:
     cal = SchoolCalendar(policy=Policy(before_school_days=4, ar_pack_weeks=3))
-    args = {"kind": "action", "subject_id": 1, "school_id": 1, "case_id": 1, "recipient_id": 1}
+    args = {"kind": Kind.ACTION, "subject_id": 1, "school_id": 1, "case_id": 1, "recipient_id": 1}
     rows = queue.plan(cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, **args)  # type: ignore[arg-type]
     assert rows[0].step == "before-4"
     rows = queue.plan(cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, policy=DEFAULT, **args)  # type: ignore[arg-type]

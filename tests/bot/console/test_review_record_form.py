@@ -126,7 +126,7 @@ async def test_the_form_is_internal_not_listed_nor_requested(bot: ConsoleBot) ->
 async def test_the_form_is_not_chased_and_a_stale_one_cannot_record_the_next_meeting(
     bot: ConsoleBot, clock: ManualClock
 ) -> None:
-    from scheduler.delivery import run_due
+    from handlers.chasing.delivery import run_due
 
     room = await _meeting(bot, clock)
     rid = await _open(bot, room)

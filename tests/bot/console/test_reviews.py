@@ -10,8 +10,9 @@ from icalendar import Calendar
 
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
-from handlers.reviews.pack import pack_due_at, post_due_packs
+from handlers.reviews.pack import post_due_packs
 from handlers.reviews.poll import chase_poll
+from scheduler.steps import pack_due_at
 from storage.models import AuditEvent, Review, ReviewAnswer
 from tests.bot.console.test_use_cases import count
 

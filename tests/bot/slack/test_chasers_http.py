@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
-from scheduler.delivery import run_due
 from storage.engine import Database
 from storage.models import Action, Reminder
 from tests.bot.slack.test_slack_http import open_case
 from tests.fakes.slack_driver import SlackDriver, buttons_in, press_payload, view_payload
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 
 async def chased(slack: SlackDriver, clock: ManualClock) -> dict[str, dict[str, Any]]:

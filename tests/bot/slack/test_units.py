@@ -12,7 +12,7 @@ from bot.slack.background import Background, pause
 from bot.slack.dedupe import SeenEvents
 from bot.slack.platform import failure
 from bot.slack.respond import RESPONSE_URL_USES, answer
-from handlers.errors import RateLimited
+from handlers.platform import RateLimited
 from handlers.replies import Bullets, reply
 
 

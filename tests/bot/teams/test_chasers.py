@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
-from scheduler.delivery import run_due
 from storage.models import Action, Reminder
 from tests.bot.teams.cardcheck import assert_valid_card
 from tests.bot.teams.conftest import TeamsHarness
 from tests.bot.teams.fakes import Sent
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 pytestmark = pytest.mark.asyncio
 

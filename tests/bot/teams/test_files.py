@@ -9,7 +9,7 @@ import pytest
 
 from bot.teams.files import CONSENT_CONTENT_TYPE, INFO_CONTENT_TYPE, MAX_OFFERED
 from bot.teams.graph import safe_filename
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 from handlers.replies import Attachment, Reply
 from tests.bot.teams.cardcheck import assert_valid_card
 from tests.bot.teams.conftest import TeamsHarness

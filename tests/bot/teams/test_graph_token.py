@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from bot.teams.graph import msal_token_provider
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 
 AUTHORITY = "https://login.tacbot.test/"
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from scheduler.delivery import LEASE
+from handlers.chasing.delivery import LEASE
 from storage import migrate
 from storage.engine import Database
 from storage.models import Reminder
 from tests.conftest import create_database, drop_database, postgres_unreachable
-from tests.scheduler.fakes import summaries
-from tests.scheduler.seed import seed_due
-from tests.scheduler.workers import run_due_process
+from tests.handlers.chasing.fakes import summaries
+from tests.handlers.chasing.seed import seed_due
+from tests.handlers.chasing.workers import run_due_process
 
 NOW = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
 SPAWN = multiprocessing.get_context("spawn")

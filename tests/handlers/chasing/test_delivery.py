@@ -8,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from handlers.chasing.delivery import LEASE, run_due
 from handlers.clock import ManualClock
 from handlers.core import Core
-from scheduler.delivery import LEASE, claim, run_due
 from storage.engine import Database
 from storage.models import Reminder
-from tests.scheduler.fakes import ListPlatform
-from tests.scheduler.seed import seed_due
+from storage.repo import reminders as reminder_repo
+from storage.repo.reminders import claim
+from tests.handlers.chasing.fakes import ListPlatform
+from tests.handlers.chasing.seed import seed_due
 
 NOW = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)  # Monday 10:00 in London
 
@@ -105,7 +107,7 @@ async def test_a_refused_message_is_retried_later_and_given_up_after_5_tries(db:
 
     class Refusing(ListPlatform):
         async def direct_message(self, *, workspace: str, user_id: str, reply: object) -> None:
-            from handlers.errors import PlatformError
+            from handlers.platform import PlatformError
 
             self.calls += 1
             raise PlatformError("Slack said: user_not_found")
@@ -127,7 +129,7 @@ async def test_each_batch_is_leased_from_when_it_is_claimed(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A slow pass never claims rows with a lease that has already run out for other instances."""
-    import scheduler.delivery as delivery
+    import handlers.chasing.delivery as delivery
 
     seed_due(db, cases=3, per_case=2, now=NOW)
     elapsed = [0.0]
@@ -139,14 +141,14 @@ async def test_each_batch_is_leased_from_when_it_is_claimed(
             await super().direct_message(workspace=workspace, user_id=user_id, reply=reply)  # type: ignore[arg-type]
 
     leases: list[datetime] = []
-    real_claim = delivery.claim
+    real_claim = reminder_repo.claim
 
     def spy(session: object, **kw: object) -> list[int]:
         ids = real_claim(session, **kw)  # type: ignore[arg-type]
         leases.append(kw["now"] + kw["lease"])  # type: ignore[operator]
         return ids
 
-    monkeypatch.setattr(delivery, "claim", spy)
+    monkeypatch.setattr(reminder_repo, "claim", spy)
     stats = await run_due(fake_core(db, Slow()), now=NOW, batch_size=2)
     assert stats.sent == 6
     assert leases[1] >= NOW + timedelta(seconds=200) + LEASE  # the second batch started 200 s in

@@ -1,8 +1,8 @@
 """What reminders are about, read from current data when they fire: one ``SubjectSource`` per kind.
 
-Other features register their own kind here (e.g. the forms feature: ``SUBJECTS["input_request"] =
-InputRequestSource()``). A source loads many subjects in one query, so a batch costs a bounded number of
-statements, and describes each without anything about the pupil (privacy: reference and alias only).
+Each chaser kind names its source in ``handlers.chasing.registry.KINDS``. A source loads many subjects in
+one query, so a batch costs a bounded number of statements, and describes each without anything about
+the pupil (privacy: reference and alias only).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core import Core
+from handlers.forms.buttons import open_form_button
 from handlers.forms.library import Form, builtin_library
 from handlers.replies import Button
 from storage.models import Action, InputRequest, Review
@@ -80,7 +81,7 @@ class InputRequestSource:
                 open=r.state == "open",
                 due=r.due,
                 owner_id=r.requested_of_id,
-                buttons=(Button("Open form", "form.open", str(r.id), style="primary"),),
+                buttons=(open_form_button(r.id),),
             )
             for r in rows
         }
@@ -108,10 +109,3 @@ class ReviewSource:
             )
             for r in rows
         }
-
-
-SUBJECTS: dict[str, SubjectSource] = {
-    "action": ActionSource(),
-    "input_request": InputRequestSource(),
-    "review": ReviewSource(),
-}

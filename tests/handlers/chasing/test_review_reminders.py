@@ -6,12 +6,12 @@ import io
 
 from bot.console.demo import run_demo
 from bot.console.session import ConsoleBot
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
-from scheduler.delivery import run_due
 from storage.models import Person
 from tests.bot.console.test_forms import EP
 from tests.bot.console.test_reviews import team
-from tests.scheduler.helpers import at, queued
+from tests.handlers.chasing.helpers import at, queued
 
 
 async def tick(bot: ConsoleBot, clock: ManualClock, instant: object) -> int:

@@ -1,28 +1,43 @@
-"""The reminder clock as a plug-in of `tacbot serve`: started with the aiohttp app, stopped with it."""
+"""The reminder clock as a plug-in of `tacbot serve`: started with the aiohttp app, stopped with it.
+
+The composition root hands the scheduler's clock (``scheduler.ticker``) the core's two callables: send
+what is due (``handlers.chasing.ticks.tick``) and queue the weekly digest (``ticks.weekly_digest``).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.server import CORE, Plugin
 from bot.settings import Settings
-from scheduler.clock import make_scheduler
+from handlers.chasing.ticks import tick, weekly_digest
+from handlers.core import Core
+from scheduler.ticker import make_ticker
 
 log = logging.getLogger(__name__)
 
 
-def clock_plugin(settings: Settings) -> Plugin:
+def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -> AsyncIOScheduler:
+    """The clock ticking this core: its jobs added, not started."""
+    return make_ticker(
+        tz=tz, tick=partial(tick, core), weekly=partial(weekly_digest, core), first_run=first_run
+    )
+
+
+def ticker_plugin(settings: Settings) -> Plugin:
     """Start APScheduler on the app's event loop at startup (one pass at once: catch-up), stop at cleanup."""
 
     def plug(app: web.Application) -> None:
         async def run(app: web.Application) -> AsyncIterator[None]:
-            core = app[CORE]
             # The first pass runs at once: what was missed while we were down goes out now, once.
-            sched = make_scheduler(core, tz=settings.tz, first_run=datetime.now(settings.tz))
+            sched = ticker_for(app[CORE], tz=settings.tz, first_run=datetime.now(settings.tz))
             # APScheduler logs every run at INFO: every 30 s is noise; our tick logs what it sent.
             logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
             sched.start()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.console.session import ConsoleBot
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
 from handlers.forms.library import FormLibrary
-from scheduler.delivery import run_due
 from tests.bot.console.test_forms import EP, team
+from tests.handlers.chasing.helpers import at, buttons, queued
 from tests.handlers.forms.test_library import GOOD
-from tests.scheduler.helpers import at, buttons, queued
 
 
 async def tick(bot: ConsoleBot, clock: ManualClock, instant: object) -> int:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.console.session import ConsoleBot
+from handlers.chasing.ticks import weekly_digest
 from handlers.clock import ManualClock
-from scheduler.clock import weekly_digest
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 
 def digests(bot: ConsoleBot) -> list[str]:

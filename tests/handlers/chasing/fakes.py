@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.errors import RateLimited
+from handlers.platform import RateLimited
 from handlers.replies import Reply
 
 

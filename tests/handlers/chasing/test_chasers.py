@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.console.session import ConsoleBot
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
-from scheduler.delivery import run_due
-from tests.scheduler.helpers import at, buttons, case_with_action, queued, steps
+from tests.handlers.chasing.helpers import at, buttons, case_with_action, queued, steps
 
 
 async def tick(bot: ConsoleBot, clock: ManualClock, instant: object) -> int:

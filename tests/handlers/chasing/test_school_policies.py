@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from bot.console.render import render
 from bot.console.session import ConsoleBot, to_command
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
 from handlers.dispatch import handle
-from scheduler.delivery import run_due
 from storage.models import InputRequest, Reminder, School
 from storage.repo import policies as policy_repo
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 OTHER = "console-b"
 

@@ -1,4 +1,4 @@
-"""The words of reminders, chasers, escalations and the weekly digest (neutral replies).
+"""The words of reminders, chasers, escalations and blocks (neutral replies; the digest's: ``digest``).
 
 Privacy: a reminder names the case by reference and alias only (``case_title``) and the subject by its
 number ("Action 2"); never the action's text, the pupil's details or anything typed about them.
@@ -6,21 +6,19 @@ number ("Action 2"); never the action's text, the pupil's details or anything ty
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
+from handlers.chasing.subjects import Subject
 from handlers.render import case_title, mention
-from handlers.replies import Block, Bullets, Button, Buttons, Heading, Note, Prompt, Reply, Span, para, reply
-from scheduler.digest_extra import CaseExtras
-from scheduler.policies import overdue_number
-from scheduler.subjects import Subject
+from handlers.replies import Block, Button, Buttons, Heading, Note, Prompt, Reply, Span, para, reply
+from scheduler.steps import overdue_number
 from storage.models import Case, Person
 
 CHASER = "chaser"
 
 
 def chaser_buttons(kind: str, subject_id: int) -> Buttons:
-    """Done / Need more time (a new date) / Blocked (a reason): handled by ``handlers.chasers``."""
+    """Done / Need more time (a new date) / Blocked (a reason): handled by ``handlers.chasing.answers``."""
     value = f"{kind}:{subject_id}"
     return Buttons(
         (
@@ -92,38 +90,3 @@ def blocked(*, case: Case, label: str, who: Person, reason: str) -> Reply:
         para(mention(who), f" says {label} is blocked: ", reason),
         summary=f"{case.reference}: {label} is blocked",
     )
-
-
-@dataclass(frozen=True, slots=True)
-class DigestLine:
-    case: Case
-    overdue: int
-    upcoming: int
-    more: CaseExtras = field(default_factory=CaseExtras)
-
-
-def _digest_line(x: DigestLine) -> str:
-    text = f"{case_title(x.case)}: {x.overdue} overdue, {x.upcoming} due in the next 7 days"
-    if x.more.inputs_overdue:
-        text += f", {x.more.inputs_overdue} input(s) overdue"
-    if x.more.review_soon is not None:
-        text += f", review on {x.more.review_soon:%a %d %b}"
-    return text
-
-
-def digest(*, lines: list[DigestLine], today: date) -> Reply:
-    """The SENCO's weekly digest: open cases, overdue actions and inputs, reviews soon, deadlines at risk."""
-    overdue = sum(x.overdue for x in lines)
-    upcoming = sum(x.upcoming for x in lines)
-    summary = f"Week of {today:%d %b}: {len(lines)} open cases, {overdue} overdue, {upcoming} due this week"
-    if not lines:
-        return reply(Heading("Your TAC week"), para("You have no open cases."), summary=summary)
-    blocks: list[Block] = [
-        Heading("Your TAC week"),
-        para(summary + "."),
-        Bullets(tuple((_digest_line(x),) for x in lines)),
-    ]
-    risks = tuple((f"{x.case.reference}: {risk}",) for x in lines for risk in x.more.risks)
-    if risks:
-        blocks += [Heading("Statutory deadlines at risk"), Bullets(risks)]
-    return reply(*blocks, summary=summary)

@@ -1,16 +1,18 @@
-"""Reminder policies: when each reminder about a subject fires, as steps on the school calendar.
+"""When reminders fire: each ``Timeline`` planned as steps on the school calendar, by the school's policy.
 
 Defaults from issue 4; a school overrides them with ``tacbot policy set`` (``scheduler.policy``): its
-``SchoolCalendar`` carries its ``Policy``, which every function here uses unless given another one.
+``SchoolCalendar`` carries its ``Policy``, which every function here uses unless given another one. What a
+reminder is about is not known here: a reminder kind (``handlers.chasing.kinds``) names its timeline.
 
-- actions: 2 school days before the due date (only when set further ahead than that), on the due day,
-  1 school day after, then every 3 school days while overdue; after the second overdue chaser the key
-  worker is told once (escalation).
-- input requests: the same; on the ``ehc-assessment`` route the due date defaults to 6 weeks after the
-  request (SEND Regulations 2014, reg 8) and the early chasers are at weeks 4 and 5 instead.
-- reviews: members 14 and 7 days before and 1 school day before; on the ``annual-review`` route also the
-  statutory schedule (reg 20): invitations and advice requests 8 weeks before, advice due 2 weeks before,
-  the pack circulated 2 weeks before, the review report due 2 weeks after.
+- ``TASK`` (actions): 2 school days before the due date (only when set further ahead than that), on the
+  due day, 1 school day after, then every 3 school days while overdue; after the second overdue chaser
+  the key worker is told once (escalation).
+- ``ADVICE`` (input requests): the same; on the ``ehc-assessment`` route the due date defaults to 6 weeks
+  after the request (SEND Regulations 2014, reg 8) and the early chasers are at weeks 4 and 5 instead.
+- ``MEETING`` (reviews): members 14 and 7 days before and 1 school day before; on the ``annual-review``
+  route also the statutory schedule (reg 20): invitations and advice requests 8 weeks before, advice due
+  2 weeks before, the pack circulated 2 weeks before, the review report due 2 weeks after. The pre-meeting
+  pack goes out at ``pack_due_at``.
 
 Overdue repetition is never pre-created: ``follow_ups`` queues the next chaser when one is sent.
 """
@@ -18,15 +20,27 @@ Overdue repetition is never pre-created: ``follow_ups`` queues the next chaser w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from scheduler.calendar import SchoolCalendar
 from scheduler.policy import DEFAULT, Policy
 
-__all__ = ["DEFAULT", "KEY_WORKER", "RECIPIENT", "Policy", "Step"]
+__all__ = ["DEFAULT", "KEY_WORKER", "RECIPIENT", "Policy", "Step", "Timeline"]
 
 RECIPIENT = "recipient"
 KEY_WORKER = "key_worker"
+PACK_MORNING = time(8, 0)
+BEFORE_MEETING = ("review-", "ar-invitations", "ar-advice-due", "ar-pack")
+
+
+class Timeline(StrEnum):
+    """The shapes of reminder plan a policy knows; each reminder kind chooses one."""
+
+    TASK = "task"  # before the due date, on it, then overdue (repeated by ``follow_ups``)
+    ADVICE = "advice"  # a task; on the EHC assessment route the early chasers are at weeks 4 and 5
+    MEETING = "meeting"  # days before a meeting; on the annual-review route the statutory steps too
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +50,6 @@ class Step:
     name: str
     at: datetime
     audience: str = RECIPIENT
-
-
-def default_due(*, kind: str, route: str, requested_on: date, policy: Policy = DEFAULT) -> date | None:
-    """A due date when none was given: ``ehc_advice_weeks`` after the request for EHC assessment advice."""
-    if kind == "input_request" and route == "ehc-assessment":
-        return requested_on + timedelta(weeks=policy.ehc_advice_weeks)
-    return None
 
 
 def chaser_steps(
@@ -121,17 +128,17 @@ def review_steps(
 def steps_for(
     cal: SchoolCalendar,
     *,
-    kind: str,
+    timeline: Timeline,
     due: date,
     route: str,
     now: datetime,
     requested_on: date | None = None,
     policy: Policy | None = None,
 ) -> list[Step]:
-    """The policy of a subject kind: ``action``, ``input_request`` or ``review`` (others: action's)."""
-    if kind == "review":
+    """The steps of ``timeline`` for something due (or a meeting) on ``due``."""
+    if timeline is Timeline.MEETING:
         return review_steps(cal, meeting=due, route=route, now=now, policy=policy)
-    if kind == "input_request":
+    if timeline is Timeline.ADVICE:
         asked = requested_on or cal.local(now).date()
         return input_request_steps(cal, due=due, route=route, requested_on=asked, now=now, policy=policy)
     return action_steps(cal, due=due, now=now, policy=policy)
@@ -157,3 +164,24 @@ def follow_ups(
     if n == policy.escalate_after_overdue:
         steps.append(Step("escalation", cal.next_working_slot(fired_at), KEY_WORKER))
     return steps
+
+
+def too_late(step: str, due: date | None, today: date) -> bool:
+    """A step ahead of something that has come: "before" chasers on the day, meeting ones after it."""
+    if due is None:
+        return False
+    if step.startswith("before"):
+        return today >= due
+    return step.startswith(BEFORE_MEETING) and today > due
+
+
+def pack_lead(route: str, policy: Policy = DEFAULT) -> timedelta:
+    """How long before the meeting the pack goes out on this route, by the school's policy."""
+    return timedelta(weeks=policy.ar_pack_weeks if route == "annual-review" else policy.pack_weeks)
+
+
+def pack_due_at(*, route: str, starts_at: datetime, tz: ZoneInfo, policy: Policy = DEFAULT) -> datetime:
+    """When the pack goes out: 08:00 at the school on the day 1 or 2 weeks before, never later than that."""
+    latest = starts_at - pack_lead(route, policy)
+    morning = datetime.combine(latest.astimezone(tz).date(), PACK_MORNING, tzinfo=tz).astimezone(UTC)
+    return min(morning, latest)

@@ -7,11 +7,11 @@ from datetime import datetime
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
 from handlers.core import Core
-from scheduler.delivery import run_due
 from storage.engine import Database
-from tests.scheduler.fakes import FilePlatform
+from tests.handlers.chasing.fakes import FilePlatform
 
 
 def run_due_process(url: str, path: str, now_iso: str, batch: int, die: bool, start: Barrier | None) -> None:

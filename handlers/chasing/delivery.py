@@ -7,11 +7,11 @@ neither kind nor necessary. Escalations and blocks go to the key worker the same
 Delivery guarantee. Between concurrent workers (several ``serve`` instances, ``tacbot reminders run-due``
 processes) each reminder is sent once: a row is claimed by one atomic statement (PostgreSQL ``FOR UPDATE
 SKIP LOCKED``; SQLite's ``BEGIN IMMEDIATE`` write lock around a conditional ``UPDATE ... WHERE state =
-'pending'``) and only the claimant marks it. Around a crash we chose AT-LEAST-ONCE: a worker that dies
-after sending but before marking leaves its rows claimed, and when their lease expires another worker
-takes them back and sends them again. A lost chaser is worse than a rare duplicate. The window is small:
-each batch is marked as soon as it is sent, and a worker stops sending and hands its rows back well
-before its lease ends, so a live worker's rows are never taken back.
+'pending'``; ``storage.repo.reminders``) and only the claimant marks it. Around a crash we chose
+AT-LEAST-ONCE: a worker that dies after sending but before marking leaves its rows claimed, and when
+their lease expires another worker takes them back and sends them again. A lost chaser is worse than a
+rare duplicate. The window is small: each batch is marked as soon as it is sent, and a worker stops
+sending and hands its rows back well before its lease ends, so a live worker's rows are never taken back.
 
 Rate limits: a platform raising ``RateLimited`` delivered nothing; we wait ``retry_after`` (injected
 ``sleep``) and retry that message, and if the platform keeps refusing, the unsent rows go back to the
@@ -28,22 +28,23 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.chasing import messages
+from handlers.chasing.kinds import Kind
+from handlers.chasing.registry import Chaser, Job, Letter, handling
+from handlers.chasing.relevance import group as _group
+from handlers.chasing.subjects import Subject
 from handlers.core import Core
-from handlers.errors import PlatformError, RateLimited
+from handlers.platform import PlatformError, RateLimited
 from handlers.replies import Reply
-from scheduler import messages, policies, queue
+from scheduler import queue
 from scheduler.calendar import Calendars, SchoolCalendar
-from scheduler.digest import KIND as DIGEST
-from scheduler.digest import build_digest
-from scheduler.jobs import JOBS, run_jobs
-from scheduler.relevance import CHASED
-from scheduler.relevance import group as _group
-from scheduler.relevance import too_late as _too_late
-from scheduler.subjects import SUBJECTS, Subject
-from storage.models import AuditEvent, Case, Membership, Person, Reminder, School
+from scheduler.steps import follow_ups, too_late
+from storage import audit
+from storage.models import Case, Membership, Person, Reminder, School
+from storage.repo import reminders as reminder_repo
 
 log = logging.getLogger(__name__)
 
@@ -83,48 +84,8 @@ class Batch:
     outgoing: list[Outgoing] = field(default_factory=list)
     follow_ups: dict[int, list[Reminder]] = field(default_factory=dict)
     rows: dict[int, Reminder] = field(default_factory=dict)
-    jobs: list[Reminder] = field(default_factory=list)  # kinds in ``JOBS``: run, not messaged
+    jobs: list[tuple[Reminder, Job]] = field(default_factory=list)  # run, not messaged
     more_due: bool = False  # a follow-up (an escalation) is due at once: run another batch
-
-
-def claimable(now: datetime) -> object:
-    return or_(
-        and_(Reminder.state == "pending", Reminder.due_at <= now),
-        and_(Reminder.state == "claimed", Reminder.lease_until < now),
-    )
-
-
-def claim(
-    session: Session, *, token: str, now: datetime, lease: timedelta, limit: int, platforms: Sequence[str]
-) -> list[int]:
-    """Claim up to ``limit`` due rows (or rows whose lease expired) for ``token``; returns their ids.
-
-    Two statements: select the candidates, locking them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
-    concurrent workers take disjoint rows; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), then
-    a conditional update of exactly those ids. Not one ``UPDATE ... WHERE id IN (SELECT ... LIMIT)``:
-    PostgreSQL may re-run such a subquery and claim more than ``limit`` rows.
-    """
-    cond = claimable(now)
-    ids = list(
-        session.scalars(
-            select(Reminder.id)
-            .join(School, School.id == Reminder.school_id)
-            .where(cond, School.platform.in_(platforms))  # type: ignore[arg-type]
-            .order_by(Reminder.due_at, Reminder.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=Reminder)
-        )
-    )
-    if not ids:
-        return []
-    result = session.execute(
-        update(Reminder)
-        .where(Reminder.id.in_(ids), cond)  # type: ignore[arg-type]
-        .values(state="claimed", claim_token=token, lease_until=now + lease, attempts=Reminder.attempts + 1)
-        .returning(Reminder.id),
-        execution_options={"synchronize_session": False},
-    )
-    return [int(i) for i in result.scalars()]
 
 
 class _Calendars(Calendars):
@@ -137,9 +98,7 @@ class _Calendars(Calendars):
 
 def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendars, stats: RunStats) -> Batch:
     """Decide about each claimed row from current data; cancel or hold the ones not to send now."""
-    rows = list(
-        session.scalars(select(Reminder).where(Reminder.claim_token == token, Reminder.state == "claimed"))
-    )
+    rows = reminder_repo.claimed(session, token=token)
     calendars.preload(session, {r.school_id for r in rows})
     case_ids = {r.case_id for r in rows if r.case_id is not None}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
@@ -155,9 +114,10 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
         )
     }
     subjects: dict[str, dict[int, Subject]] = {}
-    for kind in {r.subject_kind for r in rows if r.subject_kind in SUBJECTS}:
-        wanted = [r.subject_id for r in rows if r.subject_kind == kind]
-        subjects[kind] = SUBJECTS[kind].load(session, wanted, core=calendars.core)
+    for kind in {r.subject_kind for r in rows}:
+        if isinstance(how := handling(kind), Chaser):
+            wanted = [r.subject_id for r in rows if r.subject_kind == kind]
+            subjects[kind] = how.subjects.load(session, wanted, core=calendars.core)
     owner_ids = {s.owner_id for by in subjects.values() for s in by.values() if s.owner_id is not None}
     people = {
         p.id: p
@@ -182,20 +142,21 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
         if not cal.is_working(now):
             hold[r.id] = cal.next_working_slot(now)
             continue
-        if r.subject_kind in JOBS:
+        how = handling(r.subject_kind)
+        if isinstance(how, Job):
             job_case = cases.get(r.case_id) if r.case_id is not None else None
             if job_case is None or job_case.status != "open":
                 cancel.append(r.id)
             else:
                 batch.rows[r.id] = r
-                batch.jobs.append(r)
+                batch.jobs.append((r, how))
             continue
-        if r.subject_kind == DIGEST:
-            body = build_digest(session, school_id=r.school_id, person_id=r.recipient_id, cal=cal, now=now)
+        if isinstance(how, Letter):
+            body = how.write(session, school_id=r.school_id, person_id=r.recipient_id, cal=cal, now=now)
         else:
             case = cases.get(r.case_id) if r.case_id is not None else None
-            if r.subject_kind not in SUBJECTS:
-                log.error("no SubjectSource for reminder kind %s (reminder %s)", r.subject_kind, r.id)
+            if how is None:
+                log.error("no handling for reminder kind %s (reminder %s)", r.subject_kind, r.id)
                 fail.append(r.id)
                 continue
             subject = subjects[r.subject_kind].get(r.subject_id)
@@ -206,7 +167,7 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
                 or subject is None
                 or not subject.open
                 or (subject.due is not None and r.anchor and r.anchor != subject.due.isoformat())
-                or _too_late(r.step, subject.due, cal.local(now).date())
+                or too_late(r.step, subject.due, cal.local(now).date())
             ):
                 cancel.append(r.id)
                 continue
@@ -218,10 +179,10 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
                 body = messages.chaser(
                     kind=r.subject_kind, step=r.step, case=case, subject=subject, today=today
                 )
-            if r.subject_kind in CHASED:
-                steps = policies.follow_ups(cal, step=r.step, fired_at=now)  # the school's policy
+            if how.chased:
+                steps = follow_ups(cal, step=r.step, fired_at=now)  # the school's policy
                 batch.follow_ups[r.id] = queue.planned(
-                    kind=r.subject_kind,
+                    kind=Kind(r.subject_kind),
                     subject_id=r.subject_id,
                     school_id=r.school_id,
                     case_id=r.case_id,
@@ -234,27 +195,21 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
         batch.rows[r.id] = r
         batch.outgoing.append(Outgoing(r.id, school.platform, school.external_id, person.external_id, body))
     if cancel:
-        _set(session, token, cancel, state="cancelled")
+        reminder_repo.release(session, token=token, ids=cancel, state="cancelled")
     if fail:
-        _set(session, token, fail, state="failed")
+        reminder_repo.release(session, token=token, ids=fail, state="failed")
     for slot in set(hold.values()):
-        _set(session, token, [i for i, at in hold.items() if at == slot], state="pending", due_at=slot)
+        reminder_repo.release(
+            session,
+            token=token,
+            ids=[i for i, at in hold.items() if at == slot],
+            state="pending",
+            due_at=slot,
+        )
     stats.cancelled += len(cancel)
     stats.failed += len(fail)
     stats.held += len(hold)
     return batch
-
-
-def _set(session: Session, token: str, ids: list[int], *, state: str, **values: object) -> list[int]:
-    """Move our own claimed rows to ``state``; returns the ids that were still ours."""
-    result = session.execute(
-        update(Reminder)
-        .where(Reminder.id.in_(ids), Reminder.claim_token == token, Reminder.state == "claimed")
-        .values(state=state, lease_until=None, **values)
-        .returning(Reminder.id),
-        execution_options={"synchronize_session": False},
-    )
-    return [int(i) for i in result.scalars()]
 
 
 async def _send(
@@ -301,38 +256,36 @@ def mark(
     failed: list[int],
 ) -> int:
     """Record the outcome of a batch: sent rows, follow-ups, audit; put back what was not delivered."""
-    marked = _set(session, token, sent, state="sent", sent_at=now) if sent else []
+    marked = reminder_repo.release(session, token=token, ids=sent, state="sent", sent_at=now) if sent else []
     rows = [batch.rows[i] for i in marked]
     follow_ups = [f for i in marked for f in batch.follow_ups.get(i, [])]
     queue.store(session, follow_ups)
     batch.more_due = any(f.due_at <= now for f in follow_ups)
-    if rows:
-        session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "school_id": r.school_id,
-                    "case_id": r.case_id,
-                    "actor_id": None,
-                    "action": "reminder.sent",
-                    "detail": {
-                        "kind": r.subject_kind,
-                        "subject_id": r.subject_id,
-                        "step": r.step,
-                        "to": r.recipient_id,
-                    },
-                    "at": now,
-                }
-                for r in rows
-            ],
-        )
+    audit.record_many(
+        session,
+        [
+            audit.Entry(
+                "reminder.sent",
+                now,
+                school_id=r.school_id,
+                case_id=r.case_id,
+                detail={
+                    "kind": r.subject_kind,
+                    "subject_id": r.subject_id,
+                    "step": r.step,
+                    "to": r.recipient_id,
+                },
+            )
+            for r in rows
+        ],
+    )
     for delay in set(back.values()):
         ids = [i for i, d in back.items() if d == delay]
         # Not delivered: give the claim's attempt back and queue it again after the platform's pause.
-        _set(
+        reminder_repo.release(
             session,
-            token,
-            ids,
+            token=token,
+            ids=ids,
             state="pending",
             due_at=now + timedelta(seconds=delay),
             attempts=Reminder.attempts - 1,
@@ -340,9 +293,15 @@ def mark(
     for i in failed:
         r = batch.rows[i]
         if r.attempts >= MAX_ATTEMPTS:
-            _set(session, token, [i], state="failed")
+            reminder_repo.release(session, token=token, ids=[i], state="failed")
         else:
-            _set(session, token, [i], state="pending", due_at=now + timedelta(minutes=10 * r.attempts))
+            reminder_repo.release(
+                session,
+                token=token,
+                ids=[i],
+                state="pending",
+                due_at=now + timedelta(minutes=10 * r.attempts),
+            )
     return len(marked)
 
 
@@ -371,7 +330,9 @@ async def run_due(
         # run out for other instances: each batch's lease starts when that batch is claimed.
         claimed_at = now + timedelta(seconds=time.monotonic() - started)
         with core.db.transaction() as s:
-            ids = claim(s, token=token, now=claimed_at, lease=lease, limit=batch_size, platforms=platforms)
+            ids = reminder_repo.claim(
+                s, token=token, now=claimed_at, lease=lease, limit=batch_size, platforms=platforms
+            )
             if not ids:
                 break
             batch = prepare(s, token=token, now=now, calendars=calendars, stats=stats)
@@ -386,3 +347,16 @@ async def run_due(
         if len(ids) < batch_size and not batch.more_due:
             break
     return stats
+
+
+async def run_jobs(
+    core: Core, jobs: Sequence[tuple[Reminder, Job]], *, sent: list[int], failed: list[int]
+) -> None:
+    """Run claimed jobs (outside any transaction): done ones count as sent, refused ones are retried."""
+    for r, job in jobs:
+        try:
+            done = await job.run(core, r.subject_id)
+        except PlatformError as error:
+            log.warning("reminder job %s failed: %s", r.id, error.message)
+            done = False
+        (sent if done else failed).append(r.id)

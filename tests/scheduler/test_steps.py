@@ -1,4 +1,4 @@
-"""The reminder policies of issue 4, per subject and route, and the queue's de-duplication."""
+"""The reminder timelines of issue 4, per subject kind and route, and the queue's de-duplication."""
 
 from __future__ import annotations
 
@@ -6,23 +6,32 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
+from handlers.chasing.kinds import Kind
+from handlers.forms.requests import default_due
 from scheduler import queue
 from scheduler.calendar import SchoolCalendar
-from scheduler.policies import KEY_WORKER, RECIPIENT, default_due, follow_ups, steps_for
+from scheduler.steps import KEY_WORKER, RECIPIENT, Timeline, follow_ups, steps_for
 from storage.engine import Database
 from storage.models import Reminder
 from storage.repo import people
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 CAL = SchoolCalendar()
 MONDAY = at(2026, 9, 14, 9, 30)
+
+
+def timeline(kind: str) -> Timeline:
+    found = Kind(kind).timeline
+    assert found is not None
+    return found
 
 
 def plan(
     kind: str, due: date, route: str = "sen-support", now: datetime = MONDAY, **kw: date
 ) -> list[tuple[str, datetime, str]]:
     return [
-        (s.name, s.at, s.audience) for s in steps_for(CAL, kind=kind, due=due, route=route, now=now, **kw)
+        (s.name, s.at, s.audience)
+        for s in steps_for(CAL, timeline=timeline(kind), due=due, route=route, now=now, **kw)
     ]
 
 
@@ -67,9 +76,9 @@ def test_input_request_off_the_ehc_route_is_chased_like_an_action() -> None:
 
 def test_ehc_assessment_advice_due_in_6_weeks_with_chasers_at_weeks_4_and_5() -> None:
     asked = date(2026, 9, 14)
-    due = default_due(kind="input_request", route="ehc-assessment", requested_on=asked)
+    due = default_due("ehc-assessment", asked)
     assert due == date(2026, 10, 26)
-    assert default_due(kind="input_request", route="sen-support", requested_on=asked) is None
+    assert default_due("sen-support", asked) == date(2026, 9, 28)  # the usual 2 weeks
     assert plan("input_request", due, route="ehc-assessment", requested_on=asked) == [
         ("week-4", at(2026, 10, 12, 8), RECIPIENT),
         ("week-5", at(2026, 10, 19, 8), RECIPIENT),
@@ -105,7 +114,7 @@ def test_schedule_twice_queues_once_and_reschedule_replans(db: Database) -> None
         )
         args = dict(
             cal=CAL,
-            kind="action",
+            kind=Kind.ACTION,
             subject_id=7,
             school_id=school.id,
             case_id=None,
@@ -117,11 +126,11 @@ def test_schedule_twice_queues_once_and_reschedule_replans(db: Database) -> None
         queue.schedule(s, due=date(2026, 9, 28), **args)  # type: ignore[arg-type]
         assert s.scalar(select(func.count()).select_from(Reminder)) == 3
         queue.reschedule(s, due=date(2026, 10, 9), **args)  # type: ignore[arg-type]
-        assert [r.anchor for r in queue.pending_for(s, kind="action", subject_id=7)] == ["2026-10-09"] * 3
+        assert [r.anchor for r in queue.pending_for(s, kind=Kind.ACTION, subject_id=7)] == ["2026-10-09"] * 3
         queue.reschedule(s, due=date(2026, 9, 28), **args)  # back again: the cancelled rows are revived
         assert s.scalar(select(func.count()).select_from(Reminder)) == 6
-        assert len(queue.pending_for(s, kind="action", subject_id=7)) == 3
-        assert queue.cancel_for(s, kind="action", subject_id=7, now=now) == 3
+        assert len(queue.pending_for(s, kind=Kind.ACTION, subject_id=7)) == 3
+        assert queue.cancel_for(s, kind=Kind.ACTION, subject_id=7, now=now) == 3
 
 
 def test_rescheduling_to_the_same_date_leaves_a_claimed_reminder_alone(db: Database) -> None:
@@ -134,7 +143,7 @@ def test_rescheduling_to_the_same_date_leaves_a_claimed_reminder_alone(db: Datab
         )
         args = dict(
             cal=CAL,
-            kind="action",
+            kind=Kind.ACTION,
             subject_id=8,
             school_id=school.id,
             case_id=None,
