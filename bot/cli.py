@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(manifest_for(args.url), end="")
         return 0
     if args.command == "serve":
-        from bot.serve import serve
+        from bot.cli_serve import serve
 
         return serve(settings, scheduler=not args.no_scheduler)
     return 2

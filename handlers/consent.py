@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.core import Ask
-from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
+from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
 from handlers.render import role_label
 from handlers.replies import Block, Bullets, Mention, Reply, Span, Strong, para, reply
@@ -63,36 +63,19 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
             persons = people.people_by_id(s, ids={m.person_id for m in members})
             for m in members:
                 if not consent_covers(m.role, in_force):
-                    case_repo.deactivate_membership(s, membership=m, reason="consent withdrawn", now=ask.now)
-                    cancel_requests(
+                    take_off_team(
                         s,
                         case=case,
-                        person_id=m.person_id,
+                        membership=m,
                         actor_id=who.person.id,
                         now=ask.now,
                         reason="consent withdrawn",
                     )
                     removed.append((persons[m.person_id].external_id, m.role))
-                    audit.record(
-                        s,
-                        action="member.removed",
-                        at=ask.now,
-                        school_id=case.school_id,
-                        case_id=case.id,
-                        actor_id=who.person.id,
-                        person_id=m.person_id,
-                        reason="consent withdrawn",
-                    )
         room = case_repo.get_room(s, case_id=case.id)
     problems = []
     if room is not None and room.external_id and removed:
-        for user_id, _role in removed:
-            try:
-                await ask.platform.remove_member(
-                    workspace=ask.workspace, room_id=room.external_id, user_id=user_id
-                )
-            except PlatformError as exc:
-                problems.append(exc.message)
+        problems = await remove_from_room(ask, room_id=room.external_id, user_ids=[uid for uid, _ in removed])
         notice = Reply.text(
             f"Consent in force now covers: {describe(in_force)}. {len(removed)} member(s) it no longer "
             "covers have left the team.",

@@ -36,17 +36,12 @@ def _caseload(s: Session, ask: Ask, who: access.Asker) -> Caseload:
     load = Caseload(
         cases=list(case_repo.open_cases_of_member(s, school_id=who.school.id, person_id=who.person.id))
     )
+    by_id = {case.id: case for case in load.cases}
+    actions = plan_repo.overdue_actions(s, case_ids=list(by_id), today=ask.today)
+    inputs = form_repo.overdue_requests(s, case_ids=list(by_id), today=ask.today)
     for case in load.cases:
-        load.overdue_actions += [
-            (case, a)
-            for a in plan_repo.actions(s, case_id=case.id)
-            if a.status == "open" and a.due < ask.today
-        ]
-        load.overdue_inputs += [
-            (case, r)
-            for r in form_repo.requests_for_case(s, case_id=case.id)
-            if r.state == "open" and r.due < ask.today
-        ]
+        load.overdue_actions += [(case, a) for a in actions if a.case_id == case.id]
+        load.overdue_inputs += [(case, r) for r in inputs if r.case_id == case.id]
         review = review_repo.current_review(s, case_id=case.id)
         if review is not None:
             load.reviews.append((case, review))

@@ -9,7 +9,7 @@ from handlers.forms.inputs import awaited
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention, plural
 from handlers.replies import Block, Fields, Heading, Note, Reply, Span, reply
-from handlers.reviews.common import review_line
+from handlers.reviews.times import review_line
 from handlers.roles import SCHOOL_STAFF
 from storage.repo import cases as case_repo
 from storage.repo import people

@@ -9,8 +9,8 @@ from handlers.chasing.queueing import calendar_for, replan_current
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
 from handlers.errors import NoConsent, NotFound, UsageError
-from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
+from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention, role_label
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
@@ -120,34 +120,20 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
             raise NotFound(f"{cmd.person.label} is not on the team of {case.reference}.")
         if person.id == case.key_worker_id:
             raise UsageError("The key worker cannot be removed from their own case.", command="remove")
-        case_repo.deactivate_membership(s, membership=membership, reason="removed", now=ask.now)
-        cancel_requests(
+        take_off_team(
             s,
             case=case,
-            person_id=person.id,
+            membership=membership,
             actor_id=who.person.id,
             now=ask.now,
-            reason="removed from the team",
-        )
-        audit.record(
-            s,
-            action="member.removed",
-            at=ask.now,
-            school_id=case.school_id,
-            case_id=case.id,
-            actor_id=who.person.id,
-            person_id=person.id,
             reason="removed by key worker",
         )
         room = case_repo.get_room(s, case_id=case.id)
     if room is not None and room.external_id and room.state == "ready":
-        try:
-            await ask.platform.remove_member(
-                workspace=ask.workspace, room_id=room.external_id, user_id=person.external_id
-            )
-        except PlatformError as exc:
+        problems = await remove_from_room(ask, room_id=room.external_id, user_ids=[person.external_id])
+        if problems:
             return Reply.text(
-                f"Removed from the team of {case.reference}, but not from its room: ", exc.message
+                f"Removed from the team of {case.reference}, but not from its room: ", problems[0]
             )
     return Reply.text("Removed ", mention(person), f" from {case.reference}.")
 

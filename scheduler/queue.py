@@ -4,10 +4,10 @@ Typical use from a use case (inside ``with ask.core.db.transaction() as s:``; th
 through ``handlers.chasing.queueing``)::
 
     cal = load_calendar(s, school_id=case.school_id, tz=core.tz, hours=core.hours)
-    queue.schedule(s, cal=cal, kind=Kind.INPUT_REQUEST, subject_id=req.id, school_id=case.school_id,
-                   case_id=case.id, recipient_id=person.id, key_worker_id=case.key_worker_id,
-                   due=req.due, route=case.route, now=ask.now, requested_on=ask.today)
-    queue.reschedule(s, ..., due=new_due)           # the due date moved: re-plan
+    target = Target(Kind.INPUT_REQUEST, req.id, school_id=case.school_id, case_id=case.id,
+                    recipient_id=person.id, key_worker_id=case.key_worker_id)
+    queue.schedule(s, target, cal=cal, due=req.due, route=case.route, now=ask.now, requested_on=ask.today)
+    queue.reschedule(s, target, ..., due=new_due)     # the due date moved: re-plan
     queue.cancel_for(s, kind=Kind.INPUT_REQUEST, subject_id=req.id, now=ask.now)   # done / withdrawn
 
 A kind is anything with a ``value`` (the name stored in ``reminders.subject_kind``) and a ``timeline``
@@ -19,6 +19,7 @@ makes sense is decided again when it fires (``handlers.chasing.delivery``), from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NotRequired, Protocol, TypedDict, Unpack
 
@@ -44,6 +45,21 @@ class ReminderKind(Protocol):
     def timeline(self) -> Timeline | None:
         """How ``schedule`` plans it (None: queued only as ready-made steps, with ``enqueue``)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What reminders are about and whom they go to: one subject's reminders to one person.
+
+    Key-worker steps (escalations, the statutory steps of an annual review) go to ``key_worker_id``.
+    """
+
+    kind: ReminderKind
+    subject_id: int
+    school_id: int
+    case_id: int | None
+    recipient_id: int
+    key_worker_id: int | None = None
 
 
 def reminder_key(*, kind: str, subject_id: int, recipient_id: int, step: str, anchor: str) -> str:
@@ -77,31 +93,23 @@ def store(session: Session, rows: Sequence[Reminder]) -> list[Reminder]:
     return out
 
 
-def planned(
-    *,
-    kind: ReminderKind,
-    subject_id: int,
-    school_id: int,
-    case_id: int | None,
-    recipient_id: int,
-    steps: Sequence[Step],
-    anchor: str,
-    now: datetime,
-    key_worker_id: int | None = None,
-) -> list[Reminder]:
-    """Rows (not yet stored) for ``steps``; key-worker steps go to ``key_worker_id``."""
+def planned(target: Target, *, steps: Sequence[Step], anchor: str, now: datetime) -> list[Reminder]:
+    """Rows (not yet stored) for ``steps``; key-worker steps go to the target's key worker."""
     rows: list[Reminder] = []
+    kind = target.kind.value
     for step in steps:
-        to = key_worker_id if step.audience == KEY_WORKER and key_worker_id is not None else recipient_id
+        to = target.recipient_id
+        if step.audience == KEY_WORKER and target.key_worker_id is not None:
+            to = target.key_worker_id
         rows.append(
             Reminder(
                 key=reminder_key(
-                    kind=kind.value, subject_id=subject_id, recipient_id=to, step=step.name, anchor=anchor
+                    kind=kind, subject_id=target.subject_id, recipient_id=to, step=step.name, anchor=anchor
                 ),
-                school_id=school_id,
-                case_id=case_id,
-                subject_kind=kind.value,
-                subject_id=subject_id,
+                school_id=target.school_id,
+                case_id=target.case_id,
+                subject_kind=kind,
+                subject_id=target.subject_id,
                 recipient_id=to,
                 step=step.name,
                 anchor=anchor,
@@ -115,97 +123,53 @@ def planned(
 
 
 def enqueue(
-    session: Session,
-    *,
-    kind: ReminderKind,
-    subject_id: int,
-    school_id: int,
-    case_id: int | None,
-    recipient_id: int,
-    steps: Sequence[Step],
-    anchor: str,
-    now: datetime,
-    key_worker_id: int | None = None,
+    session: Session, target: Target, *, steps: Sequence[Step], anchor: str, now: datetime
 ) -> list[Reminder]:
     """Queue already planned ``steps`` for one subject (one-off reminders, digests, follow-ups)."""
-    return store(
-        session,
-        planned(
-            kind=kind,
-            subject_id=subject_id,
-            school_id=school_id,
-            case_id=case_id,
-            recipient_id=recipient_id,
-            steps=steps,
-            anchor=anchor,
-            now=now,
-            key_worker_id=key_worker_id,
-        ),
-    )
+    return store(session, planned(target, steps=steps, anchor=anchor, now=now))
 
 
 class PlanArgs(TypedDict):
-    """What ``plan`` (and so ``schedule`` and ``reschedule``) take, checked by mypy at every call."""
+    """When a planned subject falls due and by which calendar: what ``plan``, ``schedule`` and
+    ``reschedule`` take beside the ``Target``, checked by mypy at every call."""
 
     cal: SchoolCalendar
-    kind: ReminderKind
-    subject_id: int
-    school_id: int
-    case_id: int | None
-    recipient_id: int
     due: date
     route: str
     now: datetime
-    key_worker_id: NotRequired[int | None]
     requested_on: NotRequired[date | None]
     policy: NotRequired[Policy | None]
 
 
 def plan(
+    target: Target,
     *,
     cal: SchoolCalendar,
-    kind: ReminderKind,
-    subject_id: int,
-    school_id: int,
-    case_id: int | None,
-    recipient_id: int,
     due: date,
     route: str,
     now: datetime,
-    key_worker_id: int | None = None,
     requested_on: date | None = None,
     policy: Policy | None = None,
 ) -> list[Reminder]:
-    """The rows (not yet stored) that the policy of ``kind``'s timeline wants for a subject due on ``due``.
+    """The rows (not yet stored) that the policy of the kind's timeline wants for a subject due on ``due``.
 
     ``policy`` None: the school's own, which its calendar carries (``cal.policy``)."""
-    if kind.timeline is None:
-        raise ValueError(f"reminders of kind {kind.value} are queued with enqueue, not planned")
+    timeline = target.kind.timeline
+    if timeline is None:
+        raise ValueError(f"reminders of kind {target.kind.value} are queued with enqueue, not planned")
     steps = steps_for(
-        cal, timeline=kind.timeline, due=due, route=route, now=now, requested_on=requested_on, policy=policy
+        cal, timeline=timeline, due=due, route=route, now=now, requested_on=requested_on, policy=policy
     )
-    return planned(
-        kind=kind,
-        subject_id=subject_id,
-        school_id=school_id,
-        case_id=case_id,
-        recipient_id=recipient_id,
-        steps=steps,
-        anchor=due.isoformat(),
-        now=now,
-        key_worker_id=key_worker_id,
-    )
+    return planned(target, steps=steps, anchor=due.isoformat(), now=now)
 
 
-def schedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
-    """Expand the policy of ``kind`` for a subject due (or meeting) on ``due`` into queued rows.
+def schedule(session: Session, target: Target, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
+    """Expand the policy of the target's kind for a subject due (or meeting) on ``due`` into queued rows.
 
-    Takes ``plan``'s arguments. ``kind``'s timeline chooses the policy (``scheduler.steps``); for a
-    meeting, call it once per member (key-worker steps are de-duplicated by
-    their key). ``key_worker_id`` receives the escalation and the key-worker steps. Returns the rows (new
-    or already there).
+    The kind's timeline chooses the policy (``scheduler.steps``); for a meeting, call it once per member
+    (key-worker steps are de-duplicated by their key). Returns the rows (new or already there).
     """
-    return store(session, plan(**plan_args))
+    return store(session, plan(target, **plan_args))
 
 
 def cancel_for(
@@ -239,17 +203,17 @@ def cancel_for(
     return len(result.all())
 
 
-def reschedule(session: Session, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
+def reschedule(session: Session, target: Target, **plan_args: Unpack[PlanArgs]) -> list[Reminder]:
     """The due date moved (or the owner changed): plan afresh and cancel what the new plan no longer has.
 
-    Takes ``plan``'s arguments. Rows the new plan keeps are left alone, so a reminder being sent right
-    now by another worker is neither cancelled nor revived under its feet (which would send it twice).
+    Rows the new plan keeps are left alone, so a reminder being sent right now by another worker is
+    neither cancelled nor revived under its feet (which would send it twice).
     """
-    rows = plan(**plan_args)
+    rows = plan(target, **plan_args)
     cancel_for(
         session,
-        kind=plan_args["kind"],
-        subject_id=plan_args["subject_id"],
+        kind=target.kind,
+        subject_id=target.subject_id,
         now=plan_args["now"],
         keep_keys=frozenset(r.key for r in rows),
     )

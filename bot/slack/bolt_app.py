@@ -27,9 +27,9 @@ from bot.slack.respond import Http, answer
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.home import overview
+from handlers.membership import member_left_room
 from handlers.model import Actor
 from handlers.replies import Reply
-from handlers.rooms import member_left_room
 
 log = logging.getLogger(__name__)
 

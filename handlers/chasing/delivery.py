@@ -181,17 +181,15 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
                 )
             if how.chased:
                 steps = follow_ups(cal, step=r.step, fired_at=now)  # the school's policy
-                batch.follow_ups[r.id] = queue.planned(
-                    kind=Kind(r.subject_kind),
-                    subject_id=r.subject_id,
+                again = queue.Target(
+                    Kind(r.subject_kind),
+                    r.subject_id,
                     school_id=r.school_id,
                     case_id=r.case_id,
                     recipient_id=r.recipient_id,
-                    steps=steps,
-                    anchor=r.anchor,
-                    now=now,
                     key_worker_id=case.key_worker_id,
                 )
+                batch.follow_ups[r.id] = queue.planned(again, steps=steps, anchor=r.anchor, now=now)
         batch.rows[r.id] = r
         batch.outgoing.append(Outgoing(r.id, school.platform, school.external_id, person.external_id, body))
     if cancel:

@@ -10,6 +10,7 @@ meeting fixed before then, is at risk too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +26,8 @@ from scheduler.calendar import SchoolCalendar
 from scheduler.policy import STATUTORY_EHC_ADVICE_WEEKS as EHC_ADVICE_WEEKS
 from scheduler.steps import Step
 from storage.models import Action, Case, InputRequest, Review, Senco
+from storage.repo import forms as form_repo
+from storage.repo import plan as plan_repo
 
 REVIEW_AHEAD = timedelta(days=14)
 ANNUAL = timedelta(days=365)
@@ -47,13 +50,7 @@ def extras(
     ids = [c.id for c in cases]
     if not ids:
         return {}
-    late: dict[int, int] = dict(
-        session.execute(
-            select(InputRequest.case_id, func.count())
-            .where(InputRequest.case_id.in_(ids), InputRequest.state == "open", InputRequest.due < today)
-            .group_by(InputRequest.case_id)
-        ).all()
-    )
+    late = Counter(r.case_id for r in form_repo.overdue_requests(session, case_ids=ids, today=today))
     ehc_ids = [c.id for c in cases if c.route == "ehc-assessment"]
     old_requests: dict[int, int] = {}
     if ehc_ids:
@@ -137,11 +134,9 @@ def queue_digests(session: Session, *, cal: SchoolCalendar, now: datetime) -> in
         queued += len(
             queue.enqueue(
                 session,
-                kind=Kind.DIGEST,
-                subject_id=person_id,
-                school_id=school_id,
-                case_id=None,
-                recipient_id=person_id,
+                queue.Target(
+                    Kind.DIGEST, person_id, school_id=school_id, case_id=None, recipient_id=person_id
+                ),
                 steps=[Step("weekly", cal.next_working_slot(now))],
                 anchor=week,
                 now=now,
@@ -161,13 +156,7 @@ def build_digest(
         .order_by(Case.number)
     ).all()
     ids = [c.id for c in cases]
-    overdue: dict[int, int] = dict(
-        session.execute(
-            select(Action.case_id, func.count())
-            .where(Action.case_id.in_(ids), Action.status == "open", Action.due < today)
-            .group_by(Action.case_id)
-        ).all()
-    )
+    overdue = Counter(a.case_id for a in plan_repo.overdue_actions(session, case_ids=ids, today=today))
     upcoming: dict[int, int] = dict(
         session.execute(
             select(Action.case_id, func.count())

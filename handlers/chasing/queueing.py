@@ -39,6 +39,18 @@ def calendar_for(session: Session, ask: Ask, *, school_id: int) -> SchoolCalenda
     return load_calendar(session, school_id=school_id, tz=ask.core.tz, hours=ask.core.hours)
 
 
+def target(kind: Kind, subject_id: int, *, case: Case, recipient_id: int) -> queue.Target:
+    """A case's reminders about one subject to one person; the case's key worker hears escalations."""
+    return queue.Target(
+        kind,
+        subject_id,
+        school_id=case.school_id,
+        case_id=case.id,
+        recipient_id=recipient_id,
+        key_worker_id=case.key_worker_id,
+    )
+
+
 def plan_action(session: Session, ask: Ask, *, case: Case, action: Action) -> None:
     """(Re)plan an open action's chasers to its owner from its current due date (a done one: none)."""
     if action.status != "open":
@@ -46,13 +58,8 @@ def plan_action(session: Session, ask: Ask, *, case: Case, action: Action) -> No
         return
     queue.reschedule(
         session,
+        target(Kind.ACTION, action.id, case=case, recipient_id=action.owner_id),
         cal=calendar_for(session, ask, school_id=case.school_id),
-        kind=Kind.ACTION,
-        subject_id=action.id,
-        school_id=case.school_id,
-        case_id=case.id,
-        recipient_id=action.owner_id,
-        key_worker_id=case.key_worker_id,
         due=action.due,
         route=case.route,
         now=ask.now,
@@ -73,13 +80,8 @@ def plan_request(
         return
     queue.reschedule(
         s,
+        target(Kind.INPUT_REQUEST, request.id, case=case, recipient_id=request.requested_of_id),
         cal=cal,
-        kind=Kind.INPUT_REQUEST,
-        subject_id=request.id,
-        school_id=case.school_id,
-        case_id=case.id,
-        recipient_id=request.requested_of_id,
-        key_worker_id=case.key_worker_id,
         due=request.due,
         route=case.route,
         now=now,
@@ -107,13 +109,8 @@ def plan_review(s: Session, *, cal: SchoolCalendar, case: Case, review: Review, 
     for member in case_repo.active_members(s, case_id=case.id):
         queue.schedule(
             s,
+            target(Kind.REVIEW, review.id, case=case, recipient_id=member.person_id),
             cal=cal,
-            kind=Kind.REVIEW,
-            subject_id=review.id,
-            school_id=case.school_id,
-            case_id=case.id,
-            recipient_id=member.person_id,
-            key_worker_id=case.key_worker_id,
             due=meeting,
             route=case.route,
             now=now,
@@ -122,11 +119,7 @@ def plan_review(s: Session, *, cal: SchoolCalendar, case: Case, review: Review, 
     pack_at = max(pack_at, now)
     queue.enqueue(
         s,
-        kind=Kind.REVIEW_PACK,
-        subject_id=review.id,
-        school_id=case.school_id,
-        case_id=case.id,
-        recipient_id=case.key_worker_id,
+        target(Kind.REVIEW_PACK, review.id, case=case, recipient_id=case.key_worker_id),
         steps=[Step("pack", pack_at)],
         anchor=review.starts_at.isoformat(),
         now=now,
@@ -145,11 +138,7 @@ def plan_poll_chase(s: Session, *, cal: SchoolCalendar, case: Case, review: Revi
     day = cal.add_school_days(cal.next_school_day(cal.local(now).date()), POLL_CHASE_SCHOOL_DAYS)
     queue.enqueue(
         s,
-        kind=Kind.REVIEW_POLL,
-        subject_id=review.id,
-        school_id=case.school_id,
-        case_id=case.id,
-        recipient_id=case.key_worker_id,
+        target(Kind.REVIEW_POLL, review.id, case=case, recipient_id=case.key_worker_id),
         steps=[Step("poll-chase", cal.day_start(day))],
         anchor=now.date().isoformat(),
         now=now,

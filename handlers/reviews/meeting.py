@@ -13,18 +13,9 @@ from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.render import case_title
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Strong, para, reply
-from handlers.reviews.common import (
-    DEFAULT_TIME,
-    Invitation,
-    invitation,
-    member_ids,
-    new_uid,
-    send_invitations,
-    tell,
-    to_utc,
-    when,
-)
+from handlers.reviews.invitations import Invitation, invitation, member_ids, new_uid, send_invitations, tell
 from handlers.reviews.poll_view import poll_message, tally_blocks
+from handlers.reviews.times import DEFAULT_TIME, to_utc, when
 from scheduler.steps import pack_due_at
 from storage import audit
 from storage.models import Case

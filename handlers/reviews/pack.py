@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from handlers import plan_data
 from handlers.core import Core
-from handlers.plan_view import plan_blocks
+from handlers.plan import snapshot
+from handlers.plan.view import plan_blocks
 from handlers.platform import PlatformError
 from handlers.replies import Block, Divider, Heading, Note, Reply
-from handlers.reviews.common import when
 from handlers.reviews.pack_inputs import inputs_part
+from handlers.reviews.times import when
 from scheduler.calendar import Calendars
 from scheduler.steps import pack_due_at
 from storage import audit
@@ -49,7 +49,7 @@ async def post_pack(core: Core, review_id: int) -> bool:
         if school is None or room is None or room.state != "ready" or not room.external_id:
             return False
         today = now.astimezone(core.tz).date()
-        plan = plan_data.load(s, case=case, today=today, tz=core.tz)
+        plan = snapshot.load(s, case=case, today=today, tz=core.tz)
         parts = [b for part in PACK_PARTS for b in part(s, case, core)][: MOST_BLOCKS // 2]
         blocks: list[Block] = [
             Heading(f"Pack for the review meeting, {when(review.starts_at, core.tz, review.place)}"),

@@ -11,9 +11,10 @@ from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.model import Interaction
 from handlers.replies import Reply, reply
-from handlers.reviews.common import invitation, member_ids, new_uid, tell, when
+from handlers.reviews.invitations import invitation, member_ids, new_uid, tell
 from handlers.reviews.meeting import announce
 from handlers.reviews.poll_view import ANSWERS, poll_message, slot_label, tally_blocks, unanswered
+from handlers.reviews.times import when
 from storage import audit
 from storage.models import Case, School
 from storage.repo import cases as case_repo

@@ -21,15 +21,8 @@ from handlers.grammar import commands as c
 from handlers.platform import PlatformError
 from handlers.render import mention
 from handlers.replies import Block, Bullets, Heading, Reply, Span, Strong, para, reply
-from handlers.reviews.common import (
-    DEFAULT_TIME,
-    Invitation,
-    invitation,
-    new_uid,
-    send_invitations,
-    to_utc,
-    when,
-)
+from handlers.reviews.invitations import Invitation, invitation, new_uid, send_invitations
+from handlers.reviews.times import DEFAULT_TIME, to_utc, when
 from scheduler.calendar import load_calendar
 from storage import audit
 from storage.models import Case, Person

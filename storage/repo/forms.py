@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -51,6 +51,15 @@ def get_request_by_number(session: Session, *, case_id: int, number: int) -> Inp
 def requests_for_case(session: Session, *, case_id: int) -> Sequence[InputRequest]:
     return session.scalars(
         select(InputRequest).where(InputRequest.case_id == case_id).order_by(InputRequest.number)
+    ).all()
+
+
+def overdue_requests(session: Session, *, case_ids: Collection[int], today: date) -> Sequence[InputRequest]:
+    """Open input requests due before ``today`` in these cases, by case then number (App Home and digest)."""
+    return session.scalars(
+        select(InputRequest)
+        .where(InputRequest.case_id.in_(case_ids), InputRequest.state == "open", InputRequest.due < today)
+        .order_by(InputRequest.case_id, InputRequest.number)
     ).all()
 
 

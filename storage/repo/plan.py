@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -83,6 +83,16 @@ def add_action(
 
 def actions(session: Session, *, case_id: int) -> Sequence[Action]:
     return session.scalars(select(Action).where(Action.case_id == case_id).order_by(Action.number)).all()
+
+
+def overdue_actions(session: Session, *, case_ids: Collection[int], today: date) -> Sequence[Action]:
+    """Open actions due before ``today`` in these cases, by case then number (the one meaning of overdue:
+    the App Home lists them, the digest counts them)."""
+    return session.scalars(
+        select(Action)
+        .where(Action.case_id.in_(case_ids), Action.status == "open", Action.due < today)
+        .order_by(Action.case_id, Action.number)
+    ).all()
 
 
 def get_action(session: Session, *, case_id: int, number: int) -> Action | None:

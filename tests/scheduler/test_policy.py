@@ -93,10 +93,10 @@ def test_load_calendar_reads_the_school_and_all_schools_rows(db: Database) -> No
 
 def test_the_queue_plans_by_the_calendars_policy_unless_given_another() -> None:
     cal = SchoolCalendar(policy=Policy(before_school_days=4, ar_pack_weeks=3))
-    args = {"kind": Kind.ACTION, "subject_id": 1, "school_id": 1, "case_id": 1, "recipient_id": 1}
-    rows = queue.plan(cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, **args)  # type: ignore[arg-type]
+    target = queue.Target(Kind.ACTION, 1, school_id=1, case_id=1, recipient_id=1)
+    rows = queue.plan(target, cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY)
     assert rows[0].step == "before-4"
-    rows = queue.plan(cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, policy=DEFAULT, **args)  # type: ignore[arg-type]
+    rows = queue.plan(target, cal=cal, due=date(2026, 10, 5), route="x", now=MONDAY, policy=DEFAULT)
     assert rows[0].step == "before-2"
     meeting = at(2026, 12, 7, 10)
     assert pack_due_at(route="annual-review", starts_at=meeting, tz=cal.tz, policy=cal.policy) == at(

@@ -10,9 +10,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from bot.console.session import ConsoleBot
-from handlers import plan_data
-from handlers.plan_export.content import build
-from handlers.plan_export.pdf import render_pdf, unicode_font
+from handlers.plan import snapshot
+from handlers.plan.export.content import build
+from handlers.plan.export.pdf import render_pdf, unicode_font
 from storage.models import Case
 from tests.bot.console.test_plan import team
 
@@ -77,7 +77,7 @@ async def test_pdf_with_the_built_in_font_keeps_pound_and_curly_quotes(bot: Cons
     await bot.exec("sam", "/tac plan export", room=room)
     with bot.core.db.transaction() as s:
         case = s.query(Case).one()
-        plan = plan_data.load(s, case=case, today=bot.core.clock.now().date(), tz=bot.core.tz)
+        plan = snapshot.load(s, case=case, today=bot.core.clock.now().date(), tz=bot.core.tz)
     doc = build(plan, produced=plan.today)
     for font_dir in {None, unicode_font()}:
         text = pdf_text(render_pdf(doc, font_dir=font_dir))

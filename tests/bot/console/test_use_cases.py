@@ -230,7 +230,7 @@ async def test_closing_cancels_open_requests_and_the_meeting(bot: ConsoleBot) ->
 
 
 async def test_leaving_the_room_by_hand_cancels_their_requests(bot: ConsoleBot) -> None:
-    from handlers.rooms import member_left_room
+    from handlers.membership import member_left_room
     from storage.models import InputRequest
 
     room = await opened(bot)

@@ -7,7 +7,7 @@ import yaml
 
 from bot.app import build_platforms
 from bot.cli import main
-from bot.serve import plugins_for
+from bot.cli_serve import plugins_for
 from bot.settings import Settings
 from bot.slack.manifest import manifest_text
 from bot.slack.platform import SlackPlatform

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
 
-from bot.serve import serve
+from bot.cli_serve import serve
 from bot.teams.config import TeamsConfigError
 from bot.teams.endpoint import teams_plugin
 from handlers.clock import ManualClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from handlers.plan_data import PlanSnapshot
+from handlers.plan.snapshot import PlanSnapshot
 from handlers.render import role_label
 
 

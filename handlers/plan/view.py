@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import access, plan_data
+from handlers import access
 from handlers.core import Ask
 from handlers.grammar import commands as c
-from handlers.plan_data import ActionRow, PlanSnapshot, ReviewRow
+from handlers.plan import snapshot
+from handlers.plan.snapshot import ActionRow, PlanSnapshot, ReviewRow
 from handlers.replies import Block, Bullets, Heading, Mention, Note, Reply, Span, Strong, reply
 
 MAX_BLOCKS = 50  # Slack's limit for one message
@@ -92,5 +93,5 @@ async def show_plan(ask: Ask, cmd: c.PlanShow) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
-        plan = plan_data.load(s, case=acc.case, today=ask.today, tz=ask.core.tz)
+        plan = snapshot.load(s, case=acc.case, today=ask.today, tz=ask.core.tz)
     return reply(*plan_blocks(plan), summary=f"Plan for {plan.reference}")

@@ -1,17 +1,61 @@
-"""Someone left a case room by hand (or was removed outside TAC Bot): the roster follows the room."""
+"""Coming off a case's team: by `remove`, by consent withdrawn (``take_off_team``), or by leaving the case
+room by hand, or being removed outside TAC Bot (``member_left_room``: the roster follows the room).
+
+Whichever way, the membership ends and the person's open input requests are cancelled with their chasers.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 
-from handlers.core import Core
+from sqlalchemy.orm import Session
+
+from handlers.core import Ask, Core
 from handlers.forms.requests import cancel_requests
 from handlers.platform import PlatformError
 from handlers.render import mention
 from handlers.replies import Reply, Strong
 from storage import audit
+from storage.models import Case, Membership
 from storage.repo import cases as case_repo
 from storage.repo import people
+
+
+def end_membership(
+    s: Session, *, case: Case, membership: Membership, actor_id: int | None, now: datetime, reason: str
+) -> None:
+    """Off the team: the membership ends and their open requests (and so their chasers) are cancelled."""
+    case_repo.deactivate_membership(s, membership=membership, reason=reason, now=now)
+    cancel_requests(s, case=case, person_id=membership.person_id, actor_id=actor_id, now=now, reason=reason)
+
+
+def take_off_team(
+    s: Session, *, case: Case, membership: Membership, actor_id: int, now: datetime, reason: str
+) -> None:
+    """The key worker (or the consent gate) takes someone off the team: ended, audited as removed."""
+    end_membership(s, case=case, membership=membership, actor_id=actor_id, now=now, reason=reason)
+    audit.record(
+        s,
+        action="member.removed",
+        at=now,
+        school_id=case.school_id,
+        case_id=case.id,
+        actor_id=actor_id,
+        person_id=membership.person_id,
+        reason=reason,
+    )
+
+
+async def remove_from_room(ask: Ask, *, room_id: str, user_ids: list[str]) -> list[str]:
+    """Take them out of the case room; returns the platform's refusals (the team change stands)."""
+    problems = []
+    for user_id in user_ids:
+        try:
+            await ask.platform.remove_member(workspace=ask.workspace, room_id=room_id, user_id=user_id)
+        except PlatformError as exc:
+            problems.append(exc.message)
+    return problems
 
 
 async def member_left_room(core: Core, *, platform: str, workspace: str, room_id: str, user_id: str) -> bool:
@@ -28,8 +72,9 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
         key_worker = people.people_by_id(s, ids={case.key_worker_id})[case.key_worker_id]
         is_key_worker = person.id == case.key_worker_id
         if not is_key_worker:
-            case_repo.deactivate_membership(s, membership=membership, reason="left the room", now=now)
-            cancel_requests(s, case=case, person_id=person.id, actor_id=None, now=now, reason="left the room")
+            end_membership(
+                s, case=case, membership=membership, actor_id=None, now=now, reason="left the room"
+            )
         audit.record(
             s,
             action="member.left_room",

@@ -7,7 +7,7 @@ import io
 from docx import Document as new_docx
 from docx.shared import Pt
 
-from handlers.plan_export.content import Document
+from handlers.plan.export.content import Document
 
 
 def render_docx(doc: Document) -> bytes:

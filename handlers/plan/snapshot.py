@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from handlers.consent import describe, scopes_in_force
-from handlers.plan_costs import Cost, Total, parse_cost, total
+from handlers.plan.costs import Cost, Total, parse_cost, total
 from handlers.render import role_label
 from handlers.roles import SCHOOL_STAFF
 from storage.models import Case

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import access, plan_data
+from handlers import access
 from handlers.core import Ask
 from handlers.errors import TacBotError
 from handlers.grammar import commands as c
-from handlers.plan_export.content import build
-from handlers.plan_export.pdf import render_pdf, unicode_font
-from handlers.plan_export.word import render_docx
+from handlers.plan import snapshot
+from handlers.plan.export.content import build
+from handlers.plan.export.pdf import render_pdf, unicode_font
+from handlers.plan.export.word import render_docx
 from handlers.platform import PlatformError
 from handlers.replies import Reply
 from storage import audit
@@ -31,7 +32,7 @@ async def export_plan(ask: Ask, cmd: c.PlanExport) -> Reply:
                 f"The room of {case.reference} is not ready, so there is nowhere to post the plan.",
                 hint="Retry `open` to make the room first.",
             )
-        plan = plan_data.load(s, case=case, today=ask.today, tz=ask.core.tz)
+        plan = snapshot.load(s, case=case, today=ask.today, tz=ask.core.tz)
         room_id = room.external_id
         stem = f"{case.reference}-plan-{ask.today:%Y-%m-%d}"
         audit.record(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.plan_costs import parse_cost
-from handlers.plan_data import ActionRow, MemberRow, OutcomeRow, PlanSnapshot, Who
-from handlers.plan_view import MAX_BLOCKS, plan_blocks
+from handlers.plan.costs import parse_cost
+from handlers.plan.snapshot import ActionRow, MemberRow, OutcomeRow, PlanSnapshot, Who
+from handlers.plan.view import MAX_BLOCKS, plan_blocks
 from handlers.replies import Bullets, Note
 
 TOM = Who("tom", "Tom Reid", "class-teacher", "School")

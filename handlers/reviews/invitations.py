@@ -1,11 +1,12 @@
-"""What the review use cases share: local times, the invitation message, telling the team."""
+"""Telling the team about a meeting: the invitation message with its calendar file, sent to each member
+(and noted in the room); ``tell`` DMs the team anything else (a poll's chase)."""
 
 from __future__ import annotations
 
 import contextlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -17,21 +18,9 @@ from storage.models import Case, Review
 from storage.repo import cases as case_repo
 from storage.repo import people
 
-DEFAULT_TIME = time(15, 30)  # after school, when a review is fixed with no time
-
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@tacbot"
-
-
-def to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """A wall-clock date and time at the school -> the UTC instant (correct across clock changes)."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
-
-
-def when(starts: datetime, tz: ZoneInfo, place: str | None = None) -> str:
-    local = starts.astimezone(tz)
-    return f"{local:%a %d %b %Y at %H:%M}" + (f", {place}" if place else "")
 
 
 def member_ids(session: Session, *, case_id: int) -> tuple[str, ...]:
@@ -39,15 +28,6 @@ def member_ids(session: Session, *, case_id: int) -> tuple[str, ...]:
     members = case_repo.active_members(session, case_id=case_id)
     persons = people.people_by_id(session, ids={m.person_id for m in members})
     return tuple(persons[m.person_id].external_id for m in members)
-
-
-def review_line(review: Review | None, tz: ZoneInfo) -> str:
-    """The next review in a few words, for `status`."""
-    if review is None:
-        return "none fixed"
-    if review.starts_at is None:
-        return "date poll open"
-    return when(review.starts_at, tz, review.place)
 
 
 @dataclass(frozen=True, slots=True)

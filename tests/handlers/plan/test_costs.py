@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.plan_costs import Cost, parse_cost, parse_frequency, total
-from handlers.plan_outcomes import smart_gaps
+from handlers.plan.costs import Cost, parse_cost, parse_frequency, total
+from handlers.plan.outcomes import smart_gaps
 
 
 @pytest.mark.parametrize(

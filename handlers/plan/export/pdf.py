@@ -8,7 +8,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from handlers.plan_export.content import Document
+from handlers.plan.export.content import Document
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),

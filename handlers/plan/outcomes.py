@@ -1,4 +1,5 @@
-"""Outcomes: a SMART hint when one is added vaguely, and `outcome measure <n> "<how we will know>"`."""
+"""Use cases: outcomes of the joint agency plan: `outcome add` (with a SMART hint when one is added
+vaguely) and `outcome measure <n> "<how we will know>"`."""
 
 from __future__ import annotations
 
@@ -42,6 +43,33 @@ def with_smart_hint(added: Reply, *, number: int, text: str, measure: str | None
     if not notes:
         return added
     return replace(added, blocks=(*added.blocks, Note((" ".join(notes),))))
+
+
+async def add_outcome(ask: Ask, cmd: c.OutcomeAdd) -> Reply:
+    with ask.core.db.transaction() as s:
+        who = access.asker(s, ask)
+        acc = access.case_for(s, ask, who, cmd.case_ref)
+        access.require_key_worker(acc, "change the plan")
+        access.require_open(acc)
+        outcome = plan_repo.add_outcome(
+            s,
+            case_id=acc.case.id,
+            text=cmd.text,
+            created_by_id=who.person.id,
+            now=ask.now,
+            measure=cmd.measure,
+        )
+        audit.record(
+            s,
+            action="outcome.added",
+            at=ask.now,
+            school_id=acc.case.school_id,
+            case_id=acc.case.id,
+            actor_id=who.person.id,
+            number=outcome.number,
+        )
+    added = Reply.text(f"Added outcome {outcome.number} to {acc.case.reference}: ", cmd.text)
+    return with_smart_hint(added, number=outcome.number, text=cmd.text, measure=cmd.measure)
 
 
 async def set_measure(ask: Ask, cmd: c.OutcomeMeasure) -> Reply:

@@ -1,46 +1,18 @@
-"""Use cases: outcomes and actions of the joint agency plan, and showing the plan."""
+"""Use cases: actions of the joint agency plan: `action add`, `action done <n>`, `action due <n> <date>`."""
 
 from __future__ import annotations
 
-from handlers import access, plan_view
+from handlers import access
 from handlers.chasing import queueing
 from handlers.core import Ask
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
-from handlers.plan_outcomes import with_smart_hint
 from handlers.render import mention
 from handlers.replies import Reply
 from storage import audit
 from storage.repo import cases as case_repo
 from storage.repo import people
 from storage.repo import plan as plan_repo
-
-
-async def add_outcome(ask: Ask, cmd: c.OutcomeAdd) -> Reply:
-    with ask.core.db.transaction() as s:
-        who = access.asker(s, ask)
-        acc = access.case_for(s, ask, who, cmd.case_ref)
-        access.require_key_worker(acc, "change the plan")
-        access.require_open(acc)
-        outcome = plan_repo.add_outcome(
-            s,
-            case_id=acc.case.id,
-            text=cmd.text,
-            created_by_id=who.person.id,
-            now=ask.now,
-            measure=cmd.measure,
-        )
-        audit.record(
-            s,
-            action="outcome.added",
-            at=ask.now,
-            school_id=acc.case.school_id,
-            case_id=acc.case.id,
-            actor_id=who.person.id,
-            number=outcome.number,
-        )
-    added = Reply.text(f"Added outcome {outcome.number} to {acc.case.reference}: ", cmd.text)
-    return with_smart_hint(added, number=outcome.number, text=cmd.text, measure=cmd.measure)
 
 
 async def add_action(ask: Ask, cmd: c.ActionAdd) -> Reply:
@@ -141,7 +113,3 @@ async def update_action(ask: Ask, cmd: c.ActionDone | c.ActionDue) -> Reply:
             new=cmd.due.isoformat(),
         )
     return Reply.text(f"Action {action.number} is now due {cmd.due:%a %d %b %Y}.")
-
-
-async def show_plan(ask: Ask, cmd: c.PlanShow) -> Reply:
-    return await plan_view.show_plan(ask, cmd)
