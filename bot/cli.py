@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cli_policy import add_parser as add_policy_parser
+from bot.cli_services import add_parser as add_services_parser
 from bot.settings import Settings, parse_person_id
 
 
@@ -59,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest for your public address")
     manifest.add_argument("--url", required=True, help="where `tacbot serve` is reachable, https://host")
     add_policy_parser(sub)
+    add_services_parser(sub)
     return p
 
 
@@ -74,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "teams",
         "slack",
         "policy",
+        "services",
     )
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
@@ -117,6 +120,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_policy import policy_command
 
         return policy_command(settings, args)
+    if args.command == "services":
+        from bot.cli_services import services_command
+
+        return services_command(settings, args)
     if args.command == "reminders":
         from bot.cli_reminders import run_due_command
 

@@ -10,7 +10,7 @@ from handlers.errors import UsageError
 from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
 from handlers.platform import PlatformError
-from handlers.render import case_title, mention, plural
+from handlers.render import case_title, mention, plural, room_topic
 from handlers.replies import Bullets, Fields, Heading, Note, Reply, Span, Strong, para, reply
 from handlers.reviews.meeting import announce_cancellation, cancel_current
 from storage import audit
@@ -123,7 +123,7 @@ async def ensure_room(ask: Ask, case: Case) -> str | None:
     platform = ask.platform
     try:
         room_id = room.external_id or await platform.create_private_room(
-            workspace=ask.workspace, name=room.name, topic=f"{case.reference}: Team Around the Child"
+            workspace=ask.workspace, name=room.name, topic=room_topic(case.reference, case.purpose)
         )
         _save_room(ask, room, room_id=room_id, state="pending", error=None)
         await platform.add_members(

@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from handlers import cases, consent, glossary, help, priorities, status, team
+from handlers import cases, consent, glossary, help, priorities, purpose, status, team
 from handlers.chasing.registry import on_chaser
 from handlers.core import Ask, Core
+from handlers.directory import show as directory
 from handlers.errors import TacBotError, UsageError
 from handlers.forms import inputs as form_inputs
 from handlers.forms import interactions as form_interactions
@@ -71,6 +72,10 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
         route(c.PriorityAdd, priorities.add_priority),
         route(c.Priorities, priorities.show_priorities),
         route(c.PriorityAsk, priorities.ask_specialist),
+        route(c.PurposeSet, purpose.set_purpose),
+        route(c.PurposeShow, purpose.show_purpose),
+        route(c.ServicesList, directory.list_services),
+        route(c.ServiceShow, directory.show_service),
         route(c.NotYet, not_yet),
     )
 )

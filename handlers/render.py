@@ -16,6 +16,11 @@ def case_title(case: Case) -> str:
     return f"{case.reference} ({case.alias})"
 
 
+def room_topic(reference: str, purpose: str | None) -> str:
+    """The room's topic: the reference, then the team's purpose (or what the room is for, before one)."""
+    return f"{reference}: {purpose or 'Team Around the Child'}"
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 

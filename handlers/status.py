@@ -7,6 +7,7 @@ from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
 from handlers.forms.inputs import awaited
 from handlers.grammar import commands as c
+from handlers.plan.view import purpose_line
 from handlers.render import case_title, mention, plural
 from handlers.replies import Block, Fields, Heading, Note, Reply, Span, reply
 from handlers.reviews.times import review_line
@@ -66,7 +67,10 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         ("Overdue actions", (", ".join(f"{a.number} ({a.due:%d %b})" for a in overdue) or "none",)),
         ("Next review", (review_line(next_review, ask.core.tz),)),
     ]
-    blocks: list[Block] = [Heading(f"Status of {case_title(case)}"), Fields(tuple(fields))]
+    blocks: list[Block] = [Heading(f"Status of {case_title(case)}")]
+    if case.purpose:
+        blocks.append(purpose_line(case.purpose))
+    blocks.append(Fields(tuple(fields)))
     if room is not None and room.state in ("pending", "failed"):
         blocks.append(
             Note(

@@ -8,6 +8,7 @@ from handlers import access
 from handlers.chasing.queueing import calendar_for, replan_current
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
+from handlers.directory.show import with_directory_hint
 from handlers.errors import NoConsent, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.membership import remove_from_room, take_off_team
@@ -99,7 +100,8 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
             private=False,
         ),
     )
-    return Reply.text("Invited ", mention(person), f" to {case.reference} as {label}.")
+    done = Reply.text("Invited ", mention(person), f" to {case.reference} as {label}.")
+    return with_directory_hint(ask, done, role=cmd.role, agency=cmd.agency)
 
 
 async def _tell(ask: Ask, user_id: str, message: Reply) -> None:

@@ -98,6 +98,10 @@ class ConsolePlatform:
     async def archive_room(self, *, workspace: str, room_id: str) -> None:
         self._room(room_id).archived = True
 
+    async def set_topic(self, *, workspace: str, room_id: str, topic: str) -> None:
+        self._maybe_fail("set_topic")
+        self._room(room_id).topic = topic
+
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
         self._maybe_fail("post")
         room = self._room(room_id)

@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.mrkdwn import escape
 from bot.slack.render import messages
 from handlers.platform import PlatformError, RateLimited
 from handlers.replies import Attachment, Reply
@@ -15,6 +16,7 @@ from handlers.replies import Attachment, Reply
 log = logging.getLogger(__name__)
 
 NAME_ATTEMPTS = 20
+TOPIC_CHARS = 250  # Slack's limit for a channel topic
 DEFAULT_RETRY_AFTER = 30.0  # when a 429 says nothing about how long to wait
 
 # Slack error codes -> what the person is told (user-safe, with what to do).
@@ -113,6 +115,13 @@ class SlackPlatform:
             await self.client.conversations_setPurpose(channel=room_id, purpose=topic)
         except SlackApiError as error:
             log.warning("could not set the room's topic or purpose: %s", _code(error))
+
+    async def set_topic(self, *, workspace: str, room_id: str, topic: str) -> None:
+        """``conversations.setTopic``; the topic is user text, escaped so it cannot ping or link."""
+        try:
+            await self.client.conversations_setTopic(channel=room_id, topic=escape(topic)[:TOPIC_CHARS])
+        except SlackApiError as error:
+            raise failure(error, "change the room's topic") from None
 
     async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None:
         for user_id in user_ids:

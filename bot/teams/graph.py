@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 TokenProvider = Callable[[], Awaitable[str]]
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+DESCRIPTION_CHARS = 1024  # a channel description's limit in Graph
 USERS_BIND = "https://graph.microsoft.com/v1.0/users('{}')"
 
 
@@ -116,6 +117,10 @@ class GraphClient:
         for member in members.get("value", []):
             if str(member.get("userId", "")).lower() == user.lower():
                 await self._call("DELETE", self._channel(channel_id, f"/members/{member['id']}"))
+
+    async def describe_channel(self, *, channel_id: str, description: str) -> None:
+        """``PATCH /teams/{team}/channels/{channel}`` with the channel's new description."""
+        await self._call("PATCH", self._channel(channel_id), {"description": description[:DESCRIPTION_CHARS]})
 
     async def archive_channel(self, *, channel_id: str) -> None:
         """Archive (read-only, kept); where the tenant cannot archive channels, delete it instead."""

@@ -259,6 +259,11 @@ class TeamsPlatform:
         if self.graph is not None:
             await self.graph.archive_channel(channel_id=room_id)
 
+    async def set_topic(self, *, workspace: str, room_id: str, topic: str) -> None:
+        """A private channel's description, through Graph; a thread has none (the room was told)."""
+        if self.graph is not None:
+            await self.graph.describe_channel(channel_id=room_id, description=topic)
+
     async def upload_file(
         self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
     ) -> None:

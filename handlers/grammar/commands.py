@@ -185,6 +185,28 @@ class PriorityAsk(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class PurposeSet(Parsed):
+    """`purpose "<text>"`: the team's agreed purpose."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PurposeShow(Parsed):
+    """Bare `purpose`: the team's agreed purpose, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServicesList(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceShow(Parsed):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class NotYet(Parsed):
     """A command of the grammar that this version does not do yet."""
 

@@ -325,6 +325,31 @@ def _input(w: _Words, ref: str | None, today: date) -> c.Parsed:
     return c.InputShow(ref, number)
 
 
+MAX_PURPOSE = 240  # the room's topic holds it after the reference (Slack: 250 characters)
+
+
+def _purpose(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.done():
+        return c.PurposeShow(ref)
+    text = w.quoted("the team's purpose")
+    w.end()
+    if len(text) > MAX_PURPOSE:
+        raise _usage("purpose", f"A purpose is at most {MAX_PURPOSE} characters; this one has {len(text)}.")
+    return c.PurposeSet(ref, text)
+
+
+def _services(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    w.end()
+    return c.ServicesList(ref)
+
+
+def _service(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.done():
+        return c.ServicesList(ref)
+    name = " ".join(w.text("a service") for _ in range(len(w.tokens) - w.i))
+    return c.ServiceShow(ref, name[:160])
+
+
 PARSERS: dict[str, Parser] = {
     "help": _help,
     "open": _open,
@@ -346,6 +371,9 @@ PARSERS: dict[str, Parser] = {
     "review": parse_review,
     "priority": parse_priority,
     "priorities": parse_priority,
+    "purpose": _purpose,
+    "services": _services,
+    "service": _service,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

@@ -88,6 +88,13 @@ USAGES: tuple[Usage, ...] = (
         'review on 15/12 at 14:30 where "Meeting room 2"',
         "key worker",
     ),
+    _U(
+        "purpose",
+        'purpose ["<text>"]',
+        "the team's agreed purpose: the room's topic and the first line of status and plan",
+        'purpose "Robin enjoys school and reads with confidence by the summer"',
+        "key worker (set) / member",
+    ),
     _U("plan", "plan | plan export", "the joint agency plan; export it as Word and PDF", "plan", "member"),
     _U("status", "status", "the case at a glance", "status case TAC-0007", "member"),
     _U("cases", "cases", "your open cases", "cases", "SENCO"),
@@ -100,6 +107,13 @@ USAGES: tuple[Usage, ...] = (
         "SENCO (add, ask) / anyone",
     ),
     _U(
+        "services",
+        "services | service <id or name>",
+        "the school's service directory: remit, eligibility, how to refer, wait, cost, what else it offers",
+        "service eps",
+        "anyone",
+    ),
+    _U(
         "close",
         'close [reason "<text>"]',
         "close the case and archive its room",
@@ -109,7 +123,13 @@ USAGES: tuple[Usage, ...] = (
 )
 
 BY_NAME: dict[str, Usage] = {u.name: u for u in USAGES}
-ALIASES = {"input": "inputs", "priorities": "priority", "consents": "consent", "actions": "action"}
+ALIASES = {
+    "service": "services",
+    "input": "inputs",
+    "priorities": "priority",
+    "consents": "consent",
+    "actions": "action",
+}
 
 
 def usage_for(name: str) -> Usage | None:

@@ -98,6 +98,7 @@ class PlanSnapshot:
     consent_in_force: str
     reviews: tuple[ReviewRow, ...]
     today: date
+    purpose: str | None = None  # the team's agreed purpose (`purpose`), heading the plan
 
     @property
     def title(self) -> str:
@@ -155,6 +156,7 @@ def load(session: Session, *, case: Case, today: date, tz: ZoneInfo) -> PlanSnap
 
     number_of = {o.id: o.number for o in outcomes}
     return PlanSnapshot(
+        purpose=case.purpose,
         reference=case.reference,
         alias=case.alias,
         year_group=case.year_group,

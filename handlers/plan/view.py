@@ -7,7 +7,19 @@ from handlers.core import Ask
 from handlers.grammar import commands as c
 from handlers.plan import snapshot
 from handlers.plan.snapshot import ActionRow, PlanSnapshot, ReviewRow
-from handlers.replies import Block, Bullets, Heading, Mention, Note, Reply, Span, Strong, reply
+from handlers.replies import (
+    Block,
+    Bullets,
+    Heading,
+    Mention,
+    Note,
+    Paragraph,
+    Reply,
+    Span,
+    Strong,
+    para,
+    reply,
+)
 
 MAX_BLOCKS = 50  # Slack's limit for one message
 ITEMS_PER_BLOCK = 12  # keeps each block's text well under Slack's 3,000 characters
@@ -30,6 +42,11 @@ def action_spans(a: ActionRow) -> tuple[Span, ...]:
     elif a.overdue:
         spans += [" · ", Strong("OVERDUE")]
     return tuple(spans)
+
+
+def purpose_line(purpose: str) -> Paragraph:
+    """The team's agreed purpose, the first line of `status`, `plan` and the review pack."""
+    return para(Strong("Our shared purpose: "), purpose)
 
 
 def _chunks(items: list[tuple[Span, ...]]) -> list[Block]:
@@ -58,6 +75,8 @@ def review_items(plan: PlanSnapshot) -> list[tuple[Span, ...]]:
 def plan_blocks(plan: PlanSnapshot) -> list[Block]:
     """The plan as neutral blocks: one list per outcome, then costs and review arrangements."""
     blocks: list[Block] = [Heading(f"Joint agency plan: {plan.title}")]
+    if plan.purpose:
+        blocks.append(purpose_line(plan.purpose))
     if not plan.outcomes and not plan.actions:
         blocks.append(Note(('No outcomes yet. Add one with `outcome add "<text>"`.',)))
     for o in plan.outcomes:

@@ -10,12 +10,13 @@ operators and tests.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
 from handlers.core import Core
 from handlers.plan import snapshot
-from handlers.plan.view import plan_blocks
+from handlers.plan.view import plan_blocks, purpose_line
 from handlers.platform import PlatformError
 from handlers.replies import Block, Divider, Heading, Note, Reply
 from handlers.reviews.pack_inputs import inputs_part
@@ -51,11 +52,15 @@ async def post_pack(core: Core, review_id: int) -> bool:
         today = now.astimezone(core.tz).date()
         plan = snapshot.load(s, case=case, today=today, tz=core.tz)
         parts = [b for part in PACK_PARTS for b in part(s, case, core)][: MOST_BLOCKS // 2]
-        blocks: list[Block] = [
+        head: list[Block] = [
             Heading(f"Pack for the review meeting, {when(review.starts_at, core.tz, review.place)}"),
+            *([purpose_line(plan.purpose)] if plan.purpose else []),  # the opening, not again below
             Note(("Please read before the meeting. The latest plan follows.",)),
             Divider(),
-            *plan_blocks(plan)[: MOST_BLOCKS - 3 - len(parts)],
+        ]
+        blocks: list[Block] = [
+            *head,
+            *plan_blocks(replace(plan, purpose=None))[: MOST_BLOCKS - len(head) - len(parts)],
             *parts,
         ]
         review.pack_posted_at = now

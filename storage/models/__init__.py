@@ -4,13 +4,17 @@ from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime
 from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
+from storage.models.concerns import Concern
 from storage.models.conversations import ConversationRef
+from storage.models.family import FamilyUpdate
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
 from storage.models.policies import SchoolPolicy
 from storage.models.priorities import Priority, PriorityOffer
+from storage.models.referrals import Referral
 from storage.models.reminders import Reminder
 from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
+from storage.models.services import Service
 from storage.models.tenancy import Person, School, Senco
 
 __all__ = [
@@ -18,8 +22,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "Concern",
     "Consent",
     "ConversationRef",
+    "FamilyUpdate",
     "FormDraft",
     "FormSubmission",
     "InputRequest",
@@ -28,6 +34,7 @@ __all__ = [
     "Person",
     "Priority",
     "PriorityOffer",
+    "Referral",
     "Reminder",
     "Review",
     "ReviewAnswer",
@@ -37,5 +44,6 @@ __all__ = [
     "SchoolHoliday",
     "SchoolPolicy",
     "Senco",
+    "Service",
     "UTCDateTime",
 ]

@@ -26,6 +26,7 @@ class Case(Base):
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)  # the team's agreed purpose (`purpose`)
 
 
 class Membership(Base):

@@ -214,7 +214,7 @@ class FakeSlack(FileUploads):
             self.problems += [f"{method}: {p}" for p in check_view(args["view"])]
         # a modal's plain_text (labels, a draft's initial values) is shown as typed: only mrkdwn pings
         dumped = json.dumps(
-            {k: args.get(k) for k in ("text", "blocks")} | {"view": mrkdwn_in(args.get("view"))}
+            {k: args.get(k) for k in ("text", "blocks", "topic")} | {"view": mrkdwn_in(args.get("view"))}
         )
         if pings(dumped):
             self.problems.append(f"{method}: would ping: {dumped[:200]}")

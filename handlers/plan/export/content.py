@@ -140,8 +140,9 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
     if plan.year_group:
         details.append(f"Year {plan.year_group}")
     details += [f"Key worker: {plan.key_worker.name}", f"Produced {_day(produced)}"]
+    opening = (Section("Our shared purpose", (plan.purpose,)),) if plan.purpose else ()
     return Document(
         title=f"Joint agency plan: {plan.title}",
         subtitle=" · ".join(details),
-        sections=(outcomes, actions, costs, team, consent, reviews),
+        sections=(*opening, outcomes, actions, costs, team, consent, reviews),
     )

@@ -229,6 +229,9 @@ class FakeGraph:
         if len(parts) == 6 and request.method == "DELETE":
             self.members[channel_id].remove(parts[5][2:])
             return web.Response(status=204)
+        if len(parts) == 4 and request.method == "PATCH":
+            self.channels[channel_id].update(body or {})
+            return web.Response(status=204)
         if parts[4:] == ["archive"]:
             self.archived.add(channel_id)
             return web.Response(status=202)

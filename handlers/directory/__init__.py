@@ -1,0 +1,1 @@
+"""The school's service directory: loading it (``load``) and showing it (``show``)."""
