@@ -79,5 +79,11 @@ def build_core(
     if platforms is None:
         platforms = build_platforms(settings, db=db, clock=clock)
     return Core(
-        db=db, clock=clock, tz=settings.tz, platforms=dict(platforms), hours=settings.hours, forms=forms
+        db=db,
+        clock=clock,
+        tz=settings.tz,
+        platforms=dict(platforms),
+        hours=settings.hours,
+        forms=forms,
+        dsls=settings.dsl_ids,
     )

@@ -166,7 +166,7 @@ def _console(settings: Settings, as_handle: str) -> int:
     from bot.app import add_sencos, build_core
     from bot.console.platform import ConsolePlatform
     from bot.console.repl import run_repl, show_delivery
-    from bot.console.school import BY_HANDLE, SENCO
+    from bot.console.school import BY_HANDLE, DSL, SENCO
     from handlers.clock import SystemClock
 
     if as_handle not in BY_HANDLE:
@@ -177,6 +177,7 @@ def _console(settings: Settings, as_handle: str) -> int:
         return 2
     platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout), export_dir=Path.cwd() / "tacbot-files")
     core = build_core(settings, platforms={"console": platform})
+    core.dsls = (*core.dsls, ("console", DSL))  # the simulated school's Designated Safeguarding Lead
     add_sencos(core.db, [("console", SENCO)], clock=SystemClock(), added_by="console")
     try:
         return asyncio.run(run_repl(core, platform, as_handle=as_handle))

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
+    dsls: str = Field(default="", alias="TACBOT_DSL")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
     working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
     forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
@@ -69,6 +70,11 @@ class Settings(BaseSettings):
     def senco_ids(self) -> list[tuple[str, str]]:
         """`TACBOT_SENCOS` as (platform, user id) pairs."""
         return [parse_person_id(item) for item in self.sencos.split(",") if item.strip()]
+
+    @property
+    def dsl_ids(self) -> tuple[tuple[str, str], ...]:
+        """`TACBOT_DSL`: the Designated Safeguarding Leads, as (platform, user id) pairs."""
+        return tuple(parse_person_id(item) for item in self.dsls.split(",") if item.strip())
 
     @property
     def production(self) -> bool:

@@ -23,6 +23,8 @@ class Core:
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
     hours: tuple[time, time] = (time(8, 0), time(17, 0))  # the school's working hours, local time
     forms: FormLibrary = field(default_factory=builtin_library)
+    # The Designated Safeguarding Leads (`TACBOT_DSL`) as (platform, user id): they receive `concern`s.
+    dsls: tuple[tuple[str, str], ...] = ()
 
     def platform(self, name: str) -> ChatPlatform:
         try:

@@ -9,9 +9,15 @@ from typing import Any, TypeVar
 
 from handlers import cases, consent, glossary, help, priorities, purpose, status, team
 from handlers.chasing.registry import on_chaser
+from handlers.concerns import dsl as concern_dsl
+from handlers.concerns import form as concern_form  # noqa: F401  (registers the concern's form source)
+from handlers.concerns import start as concern_start
+from handlers.concerns.disclosure import looks_like_disclosure
+from handlers.concerns.disclosure import reminder as disclosure_reminder
 from handlers.core import Ask, Core
 from handlers.directory import show as directory
 from handlers.errors import TacBotError, UsageError
+from handlers.family import update as family
 from handlers.forms import inputs as form_inputs
 from handlers.forms import interactions as form_interactions
 from handlers.forms import requests as form_requests
@@ -76,6 +82,11 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
         route(c.PurposeShow, purpose.show_purpose),
         route(c.ServicesList, directory.list_services),
         route(c.ServiceShow, directory.show_service),
+        route(c.ConcernStart, concern_start.start_concern),
+        route(c.ConcernsList, concern_dsl.list_concerns),
+        route(c.ConcernShow, concern_dsl.read_concern),
+        route(c.FamilyUpdateDraft, family.update_family),
+        route(c.FamilyUpdateSend, family.send_family_update),
         route(c.NotYet, not_yet),
     )
 )
@@ -98,6 +109,8 @@ INTERACTIONS: dict[str, InteractionHandler] = {
     "form": form_interactions.on_form,
     "poll": poll.on_poll,
     "priority": priorities.on_priority,
+    "concern": concern_dsl.on_concern,
+    "family": family.on_family,
 }
 
 
@@ -124,6 +137,8 @@ async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
 async def handle(core: Core, command: Command) -> Reply:
     """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises."""
     ask = Ask.start(core, command)
+    if command.room_id is not None and looks_like_disclosure(command.text):
+        return disclosure_reminder()  # not acted on, not stored: safeguarding is never in the room
     try:
         parsed = parse(command.text, today=ask.today)
         return await USE_CASES[type(parsed)](ask, parsed)

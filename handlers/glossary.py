@@ -29,6 +29,7 @@ class Term:
     aliases: tuple[str, ...]
     meanings: tuple[tuple[str, str], ...]
     source: str
+    plain: str = ""  # for families: what it means, without jargon (`update family`)
 
 
 @cache
@@ -42,6 +43,7 @@ def glossary() -> dict[str, Term]:
             aliases=tuple(entry.get("aliases", ())),
             meanings=tuple((label, entry[key]) for key, label in PERSPECTIVES),
             source=entry["source"],
+            plain=entry.get("plain", ""),
         )
         for key in (name, *term.aliases):
             terms[key.lower()] = term

@@ -113,11 +113,14 @@ class Reply:
     summary: str = ""
     private: bool = True
     refused: bool = False  # a refusal: the command changed nothing
+    # For the asker alone, even where replies are seen by the room (a Teams channel): sent by direct
+    # message there. Safeguarding (`concern`, the disclosure reminder) uses it.
+    direct: bool = False
     attachments: tuple[Attachment, ...] = ()
 
     @staticmethod
-    def text(*spans: Span, private: bool = True) -> Reply:
-        return Reply(blocks=(Paragraph(tuple(spans)),), summary=plain(spans), private=private)
+    def text(*spans: Span, private: bool = True, direct: bool = False) -> Reply:
+        return Reply(blocks=(Paragraph(tuple(spans)),), summary=plain(spans), private=private, direct=direct)
 
 
 def para(*spans: Span) -> Paragraph:

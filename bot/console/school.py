@@ -21,7 +21,9 @@ PEOPLE: tuple[SimPerson, ...] = (
     SimPerson("ravi", "Dr Ravi Kumar", "paediatrician"),
     SimPerson("dan", "Dan Hughes", "social worker"),
     SimPerson("jo", "Jo Taylor", "parent"),
+    SimPerson("dee", "Dee Morgan", "deputy head, Designated Safeguarding Lead"),
 )
 BY_HANDLE = {p.handle: p for p in PEOPLE}
 SCHOOL = "console"
 SENCO = "sam"
+DSL = "dee"

@@ -22,11 +22,19 @@ from bot.teams import file_consent, form_turn
 from bot.teams.cards import CARD_CONTENT_TYPE, render_card
 from bot.teams.platform import TeamsPlatform, card_activity
 from bot.teams.refs import acting_user, tenant
-from bot.teams.translate import actor_of, channel_of, submitted_data, to_command, to_interaction
+from bot.teams.translate import (
+    actor_of,
+    channel_of,
+    is_personal,
+    submitted_data,
+    to_command,
+    to_interaction,
+)
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.forms import api
 from handlers.model import Command
+from handlers.platform import PlatformError
 from handlers.replies import Reply
 from storage import audit
 from storage.repo import cases as case_repo
@@ -106,7 +114,19 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if submitted is not None and form_turn.is_form_data(submitted):
             await self._form(turn_context, form_turn.answer(self.core, actor_of(data), submitted))
             return
-        await turn_context.send_activity(card_activity(await self._reply(turn_context)))
+        answer = await self._reply(turn_context)
+        if answer.direct and not is_personal(data):
+            await self._direct(data, answer)
+            return
+        await turn_context.send_activity(card_activity(answer))
+
+    async def _direct(self, data: dict[str, Any], answer: Reply) -> None:
+        """A reply for the asker alone (safeguarding), typed in a channel: by 1:1 chat, never the channel."""
+        actor = actor_of(data)
+        try:
+            await self.platform.direct_message(workspace=actor.workspace, user_id=actor.user_id, reply=answer)
+        except PlatformError:
+            log.warning("Could not send a private reply by 1:1 chat; nothing was said in the channel")
 
     async def _form(self, turn_context: TurnContext, pending: Awaitable[form_turn.FormAnswer]) -> None:
         """Show the form card (in place of the card pressed when possible), reply, then tell the room."""

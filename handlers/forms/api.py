@@ -7,8 +7,8 @@ refusal (``NotAllowed``) and learns nothing about the case.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -83,6 +83,24 @@ class _Allowed:
     form: Form
 
 
+@dataclass(frozen=True, slots=True)
+class FormSource:
+    """Forms kept outside the case's input requests (a safeguarding concern): their ids are
+    ``<prefix>-<n>`` and these three functions stand in for the input request's open, draft and submit."""
+
+    open: Callable[[Core, Actor, str], FormView]
+    save_draft: Callable[[Core, Actor, str, Mapping[str, object]], Reply]
+    submit: Callable[[Core, Actor, str, Mapping[str, object]], Awaitable[SubmitResult]]
+
+
+SOURCES: dict[str, FormSource] = {}
+
+
+def _source(request_id: str) -> FormSource | None:
+    prefix, sep, _ = request_id.partition("-")
+    return SOURCES.get(prefix) if sep else None
+
+
 def _refusal() -> NotAllowed:
     return NotAllowed(
         "Sorry, this form was not sent to you, so I can't open it.",
@@ -119,6 +137,9 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
 
 def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
     """The form to show, filled with the person's draft or else the latest submitted answers."""
+    source = _source(request_id)
+    if source is not None:
+        return source.open(core, actor, request_id)
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id)
         draft = form_repo.get_draft(s, request_id=a.request.id, person_id=a.person.id)
@@ -138,6 +159,9 @@ def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
 
 def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, object]) -> Reply:
     """Keep what was typed so far (valid answers only; nothing is required yet)."""
+    source = _source(request_id)
+    if source is not None:
+        return source.save_draft(core, actor, request_id, raw)
     now = core.clock.now()
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id)
@@ -176,6 +200,13 @@ async def submit_form(
     An edge that must answer within a deadline (Slack's 3 s ack) passes ``announce_now=False`` and calls
     ``announce(core, result.post)`` after acknowledging.
     """
+    source = _source(request_id)
+    if source is not None:
+        result = await source.submit(core, actor, request_id, raw)
+        if result.post is not None and announce_now:
+            await announce(core, result.post)
+            return replace(result, post=None)
+        return result
     now = core.clock.now()
     try:
         return await _submit(core, actor, request_id, raw, announce_now=announce_now, now=now)

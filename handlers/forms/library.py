@@ -32,6 +32,8 @@ BUILTIN_IDS = (
     "pupil-voice",
     "preparation",
     "review-record",
+    "concern",
+    "family-update",
 )
 TEXT_LIMITS = {"short_text": 200, "long_text": 3000}
 

@@ -207,6 +207,33 @@ class ServiceShow(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class ConcernStart(Parsed):
+    """`concern`: the private safeguarding form."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernShow(Parsed):
+    """`concern <n>` (a DSL): one concern in full."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernsList(Parsed):
+    """`concerns` (a DSL): every concern raised."""
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyUpdateDraft(Parsed):
+    """`update family`: a plain-language draft of progress for the parents and carers."""
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyUpdateSend(Parsed):
+    """`update family send`: send the draft to the parent-carer members."""
+
+
+@dataclass(frozen=True, slots=True)
 class NotYet(Parsed):
     """A command of the grammar that this version does not do yet."""
 

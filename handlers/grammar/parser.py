@@ -350,6 +350,29 @@ def _service(w: _Words, ref: str | None, today: date) -> c.Parsed:
     return c.ServiceShow(ref, name[:160])
 
 
+def _concern(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.done():
+        return c.ConcernStart(None)  # never tied to the case named: a concern is kept apart from cases
+    number = w.number("a concern number")
+    w.end()
+    return c.ConcernShow(None, number)
+
+
+def _concerns(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    w.end()
+    return c.ConcernsList(None)
+
+
+def _update(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.keyword("family") is None:
+        raise _usage(
+            "update", "Say `update family` (a draft for the parents and carers) or `update family send`."
+        )
+    send = w.keyword("send") is not None
+    w.end()
+    return c.FamilyUpdateSend(ref) if send else c.FamilyUpdateDraft(ref)
+
+
 PARSERS: dict[str, Parser] = {
     "help": _help,
     "open": _open,
@@ -374,6 +397,9 @@ PARSERS: dict[str, Parser] = {
     "purpose": _purpose,
     "services": _services,
     "service": _service,
+    "concern": _concern,
+    "concerns": _concerns,
+    "update": _update,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

@@ -107,6 +107,21 @@ USAGES: tuple[Usage, ...] = (
         "SENCO (add, ask) / anyone",
     ),
     _U(
+        "update",
+        "update family | update family send",
+        "a plain-language update of progress for the parents and carers on the team: edit it, then send it",
+        "update family",
+        "key worker",
+    ),
+    _U(
+        "concern",
+        "concern | concerns | concern <n>",
+        "a safeguarding concern, in a private form that goes only to the Designated Safeguarding Leads; "
+        "they list and read them",
+        "concern",
+        "anyone (concerns, concern <n>: a DSL)",
+    ),
+    _U(
         "services",
         "services | service <id or name>",
         "the school's service directory: remit, eligibility, how to refer, wait, cost, what else it offers",
@@ -124,6 +139,7 @@ USAGES: tuple[Usage, ...] = (
 
 BY_NAME: dict[str, Usage] = {u.name: u for u in USAGES}
 ALIASES = {
+    "concerns": "concern",
     "service": "services",
     "input": "inputs",
     "priorities": "priority",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from tests.bot.slack.test_forms import _state
 from tests.directory import load_example
-from tests.fakes.slack_driver import SlackDriver
+from tests.fakes.slack_driver import SlackDriver, buttons_in, press_payload, view_payload
 
 
 async def open_case(slack: SlackDriver) -> str:
@@ -51,3 +52,97 @@ async def test_the_service_directory_on_slack(slack: SlackDriver) -> None:
     await slack.command("U0PRIYA", "service <!channel>")
     refused = json.dumps(slack.fake.responses[-1])
     assert "There is no service called &lt;!channel&gt;" in refused
+
+
+CONCERN = {
+    "child": "Robin, Year 4",
+    "seen": "Robin said <!here> he is scared of his brother",
+    "when": "Today 10:15, the library",
+    "at_risk": "Robin",
+    "done": "Stayed with Robin",
+}
+
+
+async def test_a_concern_on_slack_goes_by_modal_to_the_dsl_only(slack: SlackDriver) -> None:
+    slack.core.dsls = (("slack", "U0JO"),)
+    room_id = await open_case(slack)
+    await slack.command("U0SAM", "invite <@U0TOM|tom> class-teacher", channel=room_id)
+    in_room = len(slack.fake.posts_to(room_id))
+    await slack.command("U0TOM", "concern", channel=room_id)
+    assert slack.fake.responses[-1]["response_type"] == "ephemeral"
+    (button,) = [
+        b for b in buttons_in([slack.fake.responses[-1]]) if json.loads(b["value"])["a"] == "form.open"
+    ]
+    payload = press_payload("U0TOM", button, channel=room_id, response_url=slack.fake.response_url())
+    await slack.interactive(payload)
+    view = slack.fake.called("views.open")[-1]["view"]
+    assert "Safeguarding concern" in json.dumps(view)
+    _, text = await slack.interactive(
+        view_payload("U0TOM", view, _state(view, {"child": "Robin"}), kind="view_submission")
+    )
+    assert json.loads(text)["response_action"] == "errors"
+    assert slack.fake.posts_to("DU0JO") == []
+    await slack.interactive(view_payload("U0TOM", view, _state(view, CONCERN), kind="view_submission"))
+    to_dsl = slack.fake.posts_to("DU0JO")
+    assert len(to_dsl) == 1 and "scared of his brother" in slack.fake.texts(to_dsl)
+    assert "Robin" not in to_dsl[0]["text"]  # the notification names no pupil
+    assert len(slack.fake.posts_to(room_id)) == in_room
+    assert "is with the Designated Safeguarding Lead" in slack.fake.texts(slack.fake.posts_to("DU0TOM"))
+    (ack,) = [b for b in buttons_in(to_dsl) if json.loads(b["value"])["a"] == "concern.ack"]
+    await slack.interactive(
+        press_payload("U0TOM", ack, channel="DU0JO", response_url=slack.fake.response_url())
+    )
+    assert "no longer does anything" in json.dumps(slack.fake.responses[-1])
+    await slack.interactive(
+        press_payload("U0JO", ack, channel="DU0JO", response_url=slack.fake.response_url())
+    )
+    assert "You have acknowledged concern" in json.dumps(slack.fake.responses[-1])
+    await slack.command("U0SAM", "concerns")
+    assert "Only the Designated Safeguarding Leads" in json.dumps(slack.fake.responses[-1])
+
+
+async def test_a_disclosure_on_slack_is_refused_privately(slack: SlackDriver) -> None:
+    room_id = await open_case(slack)
+    in_room = len(slack.fake.posts_to(room_id))
+    await slack.command("U0SAM", 'outcome add "he said his dad hit him"', channel=room_id)
+    answer = slack.fake.responses[-1]
+    assert answer["response_type"] == "ephemeral" and "concern" in json.dumps(answer)
+    assert "dad" not in json.dumps(answer)
+    assert len(slack.fake.posts_to(room_id)) == in_room
+
+
+async def test_a_family_update_on_slack_is_edited_in_a_modal_and_sent_to_the_parent(
+    slack: SlackDriver,
+) -> None:
+    room_id = await open_case(slack)
+    await slack.command("U0SAM", 'consent given by "Jo Taylor" scope all', channel=room_id)
+    await slack.command("U0SAM", "invite <@U0JO|jo> parent-carer", channel=room_id)
+    await slack.command("U0SAM", "invite <@U0TOM|tom> class-teacher", channel=room_id)
+    await slack.command("U0SAM", 'outcome add "Robin reads aloud"', channel=room_id)
+    await slack.command("U0SAM", "update family", channel=room_id)
+    draft = slack.fake.responses[-1]
+    assert draft["response_type"] == "ephemeral" and "Robin reads aloud" in json.dumps(draft)
+    found = {json.loads(b["value"])["a"]: b for b in buttons_in([draft])}
+    await slack.interactive(
+        press_payload("U0SAM", found["form.open"], channel=room_id, response_url=slack.fake.response_url())
+    )
+    view = slack.fake.called("views.open")[-1]["view"]
+    await slack.interactive(
+        view_payload(
+            "U0SAM", view, _state(view, {"text": "Robin <!channel> is reading well."}), kind="view_submission"
+        )
+    )
+    assert "Robin &lt;!channel&gt; is reading well." in slack.fake.texts(slack.fake.posts_to("DU0SAM"))
+    in_room, to_jo = len(slack.fake.posts_to(room_id)), len(slack.fake.posts_to("DU0JO"))
+    await slack.interactive(
+        press_payload("U0TOM", found["family.send"], channel=room_id, response_url=slack.fake.response_url())
+    )
+    assert "not yours" in json.dumps(slack.fake.responses[-1]) and len(slack.fake.posts_to("DU0JO")) == to_jo
+    await slack.interactive(
+        press_payload("U0SAM", found["family.send"], channel=room_id, response_url=slack.fake.response_url())
+    )
+    assert "Sent the update to" in json.dumps(slack.fake.responses[-1])
+    to_parent = slack.fake.posts_to("DU0JO")
+    assert "is reading well" in slack.fake.texts(to_parent) and "Robin" not in to_parent[-1]["text"]
+    assert "is reading well" not in slack.fake.texts(slack.fake.posts_to("DU0TOM"))
+    assert len(slack.fake.posts_to(room_id)) == in_room

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.bot.teams.conftest import TeamsHarness
+from tests.bot.teams.fakes import PEOPLE, Sent, message
 from tests.directory import load_example
 
 pytestmark = pytest.mark.asyncio
@@ -51,3 +54,94 @@ async def test_the_service_directory_on_teams(teams: TeamsHarness) -> None:
     shown = await teams.say("tom", "service ot")
     assert "Sensory circuits" in shown and "Cost to the school" in shown
     assert "Did you mean `service ot`?" in await teams.say("tom", "service oot")
+
+
+CONCERN = {
+    "child": "Robin, Year 4",
+    "seen": "Robin said he is scared of his brother",
+    "when": "Today 10:15, the library",
+    "at_risk": "Robin",
+    "done": "Stayed with Robin",
+}
+
+
+def button_data(sent: Sent, label: str) -> dict[str, Any]:
+    """The data of the card button ``label`` in a message the bot sent."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("title") == label and isinstance(node.get("data"), dict):
+                found.append(node["data"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(sent.activity.get("attachments"))
+    assert found, f"no {label!r} button"
+    return found[0]
+
+
+async def test_a_concern_typed_in_a_channel_reaches_only_the_dsl(teams: TeamsHarness) -> None:
+    teams.core.dsls = (("teams", PEOPLE["ravi"].id),)
+    room = await open_case(teams)
+    await teams.say("sam", "invite @tom class-teacher", room=room)
+    in_room = len([s for s in teams.connector.sent if s.conversation.startswith(room)])
+    typed = message("tom", "concern", service_url=teams.connector.url, room=room, n=teams.ids)
+    assert await teams.post(typed) in (200, 201)
+    assert len([s for s in teams.connector.sent if s.conversation.startswith(room)]) == in_room
+    offer = [s for s in teams.connector.sent if "Write down your safeguarding concern" in s.text][-1]
+    assert offer.conversation.startswith("a:") or not offer.conversation.startswith("19:")
+    opened = button_data(offer, "Open form")
+    assert "Safeguarding concern" in await teams.press("tom", opened)
+    missing = await teams.press(
+        "tom", {"action": "form.submit", "request": opened["value"], "child": "Robin"}
+    )
+    assert "Please answer this question." in missing
+    receipt = await teams.press("tom", {"action": "form.submit", "request": opened["value"], **CONCERN})
+    assert "is with the Designated Safeguarding Lead" in receipt
+    to_dsl = [s for s in teams.connector.sent if "Safeguarding concern" in s.text and "scared" in s.text]
+    assert len(to_dsl) == 1 and not to_dsl[0].conversation.startswith("19:")
+    assert len([s for s in teams.connector.sent if s.conversation.startswith(room)]) == in_room
+    ack = button_data(to_dsl[0], "Acknowledge")
+    assert "no longer does anything" in await teams.press("tom", ack)
+    assert "You have acknowledged" in await teams.press("ravi", ack)
+    assert "Only the Designated Safeguarding Leads" in await teams.say("tom", "concerns")
+    assert "scared of his brother" in await teams.say("ravi", f"concern {1}")
+
+
+async def test_a_disclosure_typed_in_a_channel_is_answered_privately(teams: TeamsHarness) -> None:
+    room = await open_case(teams)
+    in_room = len([s for s in teams.connector.sent if s.conversation.startswith(room)])
+    typed = message(
+        "sam", "robin has bruises on his arms", service_url=teams.connector.url, room=room, n=teams.ids
+    )
+    assert await teams.post(typed) in (200, 201)
+    assert len([s for s in teams.connector.sent if s.conversation.startswith(room)]) == in_room
+    reminder = [s for s in teams.connector.sent if "type concern" in s.text.replace("`", "")][-1]
+    assert not reminder.conversation.startswith("19:") and "bruises" not in reminder.text
+
+
+async def test_a_family_update_on_teams_goes_to_the_parent_only(teams: TeamsHarness) -> None:
+    room = await open_case(teams)
+    await teams.say("sam", 'consent given by "Jo Taylor" scope all', room=room)
+    await teams.say("sam", "invite @dan parent-carer", room=room)
+    await teams.say("sam", "invite @tom class-teacher", room=room)
+    await teams.say("sam", 'outcome add "Robin reads aloud"', room=room)
+    draft = await teams.say("sam", "update family", room=room)
+    assert "Draft update for the family" in draft and "Robin reads aloud" in draft
+    offer = [s for s in teams.connector.sent if "Draft update for the family" in s.text][-1]
+    edit = button_data(offer, "Edit")
+    assert "Update for the family" in await teams.press("sam", edit)
+    shown = await teams.press(
+        "sam", {"action": "form.submit", "request": edit["value"], "text": "All going well."}
+    )
+    assert "All going well." in shown
+    assert "not yours" in await teams.press("tom", button_data(offer, "Send"))
+    assert "Sent the update to" in await teams.say("sam", "update family send", room=room)
+    to_parent = [
+        s for s in teams.connector.sent if "All going well." in s.text and "from the team at school" in s.text
+    ]
+    assert len(to_parent) == 1 and not to_parent[0].conversation.startswith("19:")

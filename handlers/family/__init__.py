@@ -1,0 +1,1 @@
+"""Family updates in plain language: `update family` drafts, the key worker edits and sends."""
