@@ -27,6 +27,7 @@ from handlers.help import usage_reply
 from handlers.model import Command, Interaction
 from handlers.plan import actions, outcomes, view
 from handlers.plan.export.use_case import export_plan
+from handlers.referrals import use_cases as referrals
 from handlers.replies import Reply, para, reply
 from handlers.reviews import meeting, poll, record, record_form
 
@@ -87,6 +88,9 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
         route(c.ConcernShow, concern_dsl.read_concern),
         route(c.FamilyUpdateDraft, family.update_family),
         route(c.FamilyUpdateSend, family.send_family_update),
+        route(c.Refer, referrals.refer),
+        route(c.ReferralMove, referrals.move_referral),
+        route(c.ReferralsList, referrals.list_referrals),
         route(c.NotYet, not_yet),
     )
 )

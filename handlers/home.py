@@ -11,6 +11,7 @@ from handlers import access, help
 from handlers.core import Ask, Core
 from handlers.grammar import commands as c
 from handlers.model import Actor, Command
+from handlers.referrals.waiting import waiting_longest
 from handlers.render import mention
 from handlers.replies import Block, Bullets, Divider, Fields, Heading, Note, Reply, Span, Strong, reply
 from storage.models import Action, Case, InputRequest, Person, Review
@@ -30,6 +31,7 @@ class Caseload:
     overdue_inputs: list[tuple[Case, InputRequest]] = field(default_factory=list)
     reviews: list[tuple[Case, Review]] = field(default_factory=list)
     people: dict[int, Person] = field(default_factory=dict)
+    referrals: list[tuple[Span, ...]] = field(default_factory=list)  # waiting longest
 
 
 def _caseload(s: Session, ask: Ask, who: access.Asker) -> Caseload:
@@ -47,6 +49,7 @@ def _caseload(s: Session, ask: Ask, who: access.Asker) -> Caseload:
             load.reviews.append((case, review))
     ids = {a.owner_id for _, a in load.overdue_actions} | {r.requested_of_id for _, r in load.overdue_inputs}
     load.people = people.people_by_id(s, ids=ids)
+    load.referrals = waiting_longest(s, cases=load.cases, now=ask.now)
     return load
 
 
@@ -128,4 +131,5 @@ def _render(ask: Ask, load: Caseload) -> Reply:
         reviews,
         "No review scheduled. Schedule one with `/tac review on <date>`.",
     )
+    _section(blocks, "Referrals waiting longest", load.referrals, "No referral is waiting on a service.")
     return reply(*blocks, summary="Your TAC overview")

@@ -88,6 +88,16 @@ SETTINGS: tuple[Setting, ...] = (
         "SEND Regulations 2014 reg 20: 2 weeks",
     ),
     Setting("pack_weeks", "other reviews: pack posted, weeks before", 1, 8, "issue 6"),
+    Setting(
+        "referral_sent_school_days", "a referral still sent is chased after N school days", 1, 60, "issue 15"
+    ),
+    Setting(
+        "referral_overdue_school_days",
+        "a referral waiting past its expected wait is chased N school days after",
+        1,
+        20,
+        "issue 15",
+    ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -110,6 +120,8 @@ class Policy:
     ar_pack_weeks: int = 2
     ar_report_weeks: int = 2
     pack_weeks: int = 1
+    referral_sent_school_days: int = 10
+    referral_overdue_school_days: int = 1
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import add_sencos, build_core, open_database
+from bot.console import demo_seeds
 from bot.console.forms import form_request_ids
 from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.render import render
-from bot.console.school import BY_HANDLE, SENCO
+from bot.console.school import BY_HANDLE, DSL, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
@@ -132,6 +133,18 @@ SCRIPT: list[Step] = [
     Say("sam", '/tac invite @anna educational-psychologist agency "County EP Service"', room="tac-0001"),
     Say("sam", "/tac invite @tom class-teacher champion", room="tac-0001"),
     Say("sam", "/tac invite @jo parent-carer", room="tac-0001"),
+    Say(
+        "sam",
+        '/tac purpose "Robin enjoys reading and feels confident in class by the summer"',
+        room="tac-0001",
+    ),
+    Run(
+        "An administrator loads the school's service directory (the example shipped)",
+        demo_seeds.load_directory,
+    ),
+    Say("sam", "/tac services"),
+    Say("sam", '/tac refer salt reason "Speech is hard to follow in class"', room="tac-0001"),
+    Say("sam", "/tac referral 1 sent", room="tac-0001"),
     Say("anna", "/tac define provision"),
     Say("sam", "/tac forms", room="tac-0001"),
     Say("sam", "/tac request ep-advice from @anna due in 2 weeks", room="tac-0001"),
@@ -155,6 +168,13 @@ SCRIPT: list[Step] = [
         '/tac action add "Reading assessment" owner @anna due in 4 weeks cost "£120" outcome 1',
         room="tac-0001",
     ),
+    Say("sam", '/tac referral 1 waiting 18 weeks note "On the waiting list"', room="tac-0001"),
+    Say("tom", "/tac concern", room="tac-0001"),
+    Run(
+        "Tom fills in the private safeguarding form (it never reaches the room)",
+        demo_seeds.tom_fills_in_the_concern,
+    ),
+    Run("@dee, the Designated Safeguarding Lead, presses [Acknowledge]", demo_seeds.dee_acknowledges),
     Wait(timedelta(days=14), "two weeks pass: the action is due today"),
     Run("The reminder clock ticks: chasers due now go out (working hours, school day)", reminder_clock_ticks),
     Wait(timedelta(days=1), "the next day"),
@@ -162,6 +182,9 @@ SCRIPT: list[Step] = [
     Run("The reminder clock ticks: the action is a school day overdue", reminder_clock_ticks),
     Run("@tom presses [Done] on the chaser", tom_presses_done),
     Say("sam", "/tac plan", room="tac-0001"),
+    Say("sam", "/tac update family", room="tac-0001"),
+    Run("Sam presses [Edit] and adds a line to the family update", demo_seeds.sam_edits_the_family_update),
+    Say("sam", "/tac update family send", room="tac-0001"),
     Say("sam", "/tac plan export", room="tac-0001"),
     Say("sam", "/tac review poll 3/11 14:30, 5/11 09:00", room="tac-0001"),
     Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
@@ -170,6 +193,8 @@ SCRIPT: list[Step] = [
     Wait(timedelta(days=11), "the week before the meeting"),
     Run("The reminder clock ticks: the pre-meeting pack is due (a week before)", reminder_clock_ticks),
     Wait(timedelta(days=7, hours=6), "after the review meeting"),
+    Say("sam", "/tac referral 1 seen", room="tac-0001"),
+    Say("sam", "/tac referrals", room="tac-0001"),
     Say("sam", "/tac review record", room="tac-0001"),
     Run("Sam presses Open form and fills in the record of the meeting", _sam_records_the_review),
     Say("priya", "/tac define annual review"),
@@ -218,6 +243,7 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
         try:
             core = build_core(settings, db=db, clock=clock, platforms={"console": platform})
             add_sencos(db, [("console", SENCO)], clock=clock, added_by="demo")
+            core.dsls = (("console", DSL),)
             bot = ConsoleBot(core=core, platform=platform)
             out.write(
                 f"TAC Bot demo: one case, start to close, in simulated time ({_when(clock, settings)}).\n"

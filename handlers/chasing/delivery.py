@@ -145,7 +145,9 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
         how = handling(r.subject_kind)
         if isinstance(how, Job):
             job_case = cases.get(r.case_id) if r.case_id is not None else None
-            if job_case is None or job_case.status != "open":
+            if r.case_id is not None and (
+                job_case is None or job_case.status != "open"
+            ):  # a concern: no case
                 cancel.append(r.id)
             else:
                 batch.rows[r.id] = r

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.chasing.kinds import Kind
+from handlers.referrals.waiting import waiting_longest
 from handlers.render import case_title
 from handlers.replies import Block, Bullets, Heading, Reply, para, reply
 from scheduler import queue
@@ -174,4 +175,10 @@ def build_digest(
         DigestLine(c, int(overdue.get(c.id, 0)), int(upcoming.get(c.id, 0)), more.get(c.id, CaseExtras()))
         for c in cases
     ]
-    return digest(lines=lines, today=today)
+    letter = digest(lines=lines, today=today)
+    waiting = waiting_longest(session, cases=cases, now=now)
+    if not waiting:
+        return letter
+    return replace(
+        letter, blocks=(*letter.blocks, Heading("Referrals waiting longest"), Bullets(tuple(waiting)))
+    )

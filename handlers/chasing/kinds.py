@@ -25,6 +25,8 @@ class Kind(StrEnum):
     REVIEW_PACK = "review_pack"  # a job: post the pre-meeting pack to the room
     REVIEW_POLL = "review_poll"  # a job: chase a date poll's non-answerers once
     DIGEST = "digest"  # the SENCO's weekly digest
+    REFERRAL = "referral"  # a referral still sent, or waiting past its expected wait, to the key worker
+    CONCERN = "concern"  # a job: a safeguarding concern nobody acknowledged, sent again (+ the SENCOs)
 
     @property
     def timeline(self) -> Timeline | None:

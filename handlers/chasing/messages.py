@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.chasing.subjects import Subject
+from handlers.referrals.chasing import referral_line
 from handlers.render import case_title, mention
 from handlers.replies import Block, Button, Buttons, Heading, Note, Prompt, Reply, Span, para, reply
 from scheduler.steps import overdue_number
@@ -37,6 +38,9 @@ def _day(d: date | None) -> str:
 
 def _line(step: str, subject: Subject, today: date) -> str:
     label, due = subject.label, subject.due
+    referral = referral_line(step, label)
+    if referral is not None:
+        return referral
     n = overdue_number(step)
     if n is not None:
         return f"{label} was due {_day(due)} and is overdue. Is it done?"

@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 from handlers.chasing import answers, digest, jobs
 from handlers.chasing.kinds import Kind
 from handlers.chasing.subjects import ActionSource, InputRequestSource, ReviewSource, SubjectSource
+from handlers.concerns.resend import resend_job
 from handlers.core import Ask, Core
 from handlers.errors import NotFound
 from handlers.model import Interaction
+from handlers.referrals.chasing import ReferralSource
 from handlers.replies import Reply
 from scheduler.calendar import SchoolCalendar
 
@@ -66,6 +68,8 @@ KINDS: Mapping[Kind, Handling] = MappingProxyType(
         Kind.REVIEW_PACK: Job(jobs.pack_job),
         Kind.REVIEW_POLL: Job(jobs.poll_job),
         Kind.DIGEST: Letter(digest.build_digest),
+        Kind.REFERRAL: Chaser(ReferralSource()),
+        Kind.CONCERN: Job(resend_job),
     }
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from handlers import access
 from handlers.concerns.common import is_dsl
-from handlers.concerns.form import dsl_message
+from handlers.concerns.message import dsl_message
 from handlers.core import Ask
 from handlers.errors import NotAllowed, NotFound
 from handlers.grammar import commands as c

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from handlers.concerns.common import FOR_WHOM, FORM_ID, PREFIX, concern_id, dsl_ids
+from handlers.concerns.message import dsl_message
+from handlers.concerns.resend import plan_resend
 from handlers.core import Core
 from handlers.errors import NotAllowed
 from handlers.forms import api
 from handlers.forms.answers import check_answers
 from handlers.model import Actor
 from handlers.platform import PlatformError
-from handlers.render import case_title, mention
-from handlers.replies import Button, Buttons, Fields, Heading, Note, Reply, Span, Strong, para, reply
+from handlers.replies import Reply, Strong, para, reply
+from scheduler.calendar import load_calendar
 from storage import audit
-from storage.models import Case, Concern, Person
+from storage.models import Concern, Person
 from storage.repo import concerns as repo
 from storage.repo import people
 
@@ -93,6 +94,8 @@ async def submit_concern(core: Core, actor: Actor, key: str, raw: Mapping[str, o
             why="to the Designated Safeguarding Leads",
         )
         message = dsl_message(s, concern, now=now, core=core)
+        cal = load_calendar(s, school_id=concern.school_id, tz=core.tz, hours=core.hours)
+        plan_resend(s, cal=cal, concern=concern, recipient_id=person.id, now=now)
         concern_db_id, number = concern.id, concern.number
     platform, workspace = actor.platform, actor.workspace
 
@@ -108,35 +111,6 @@ async def submit_concern(core: Core, actor: Actor, key: str, raw: Mapping[str, o
     )
     return api.SubmitResult(
         reply=receipt, version=1, post=api.RoomPost(platform, workspace, None, None, follow_up)
-    )
-
-
-def dsl_message(s: Session, concern: Concern, *, now: datetime, core: Core, again: bool = False) -> Reply:
-    """The concern for a DSL: who raised it, from which case, the answers, and *Acknowledge*."""
-    form = core.forms[FORM_ID]
-    raiser = people.people_by_id(s, ids={concern.raised_by_id})[concern.raised_by_id]
-    case = s.get(Case, concern.case_id) if concern.case_id is not None else None
-    raised = (concern.raised_at or now).astimezone(core.tz)
-    head: list[Span] = [
-        "Raised by ",
-        mention(raiser),
-        f" on {raised:%a %d %b %Y at %H:%M}",
-    ]
-    if case is not None:
-        head += [" (from the case ", Strong(case_title(case)), ")"]
-    answers = concern.answers
-    fields = tuple((f.label, (str(answers.get(f.id, "")),)) for f in form.fields if answers.get(f.id))
-    title = f"Safeguarding concern {concern.number}" + (": not yet acknowledged" if again else "")
-    return Reply(
-        blocks=(
-            Heading(title),
-            para(*head, "."),
-            Fields(fields),
-            Buttons((Button("Acknowledge", "concern.ack", str(concern.id), style="primary"),)),
-            Note(("Only the Designated Safeguarding Leads see this. `concerns` lists every concern.",)),
-        ),
-        summary=f"A safeguarding concern needs you (number {concern.number})",
-        private=False,
     )
 
 

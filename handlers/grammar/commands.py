@@ -233,6 +233,33 @@ class FamilyUpdateSend(Parsed):
     """`update family send`: send the draft to the parent-carer members."""
 
 
+REFERRAL_STATES = ("sent", "accepted", "declined", "waiting", "seen", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class Refer(Parsed):
+    """`refer <service> [reason "<text>"]`; ``named`` when the service was quoted (not from the directory)."""
+
+    service: str
+    named: bool
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralMove(Parsed):
+    """`referral <n> sent|accepted|declined|waiting [<weeks> weeks]|seen|closed [note "<text>"]`."""
+
+    number: int
+    state: str
+    weeks: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralsList(Parsed):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class NotYet(Parsed):
     """A command of the grammar that this version does not do yet."""

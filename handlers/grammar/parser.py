@@ -9,6 +9,7 @@ from datetime import date
 
 from handlers.errors import UnknownCommand, UsageError
 from handlers.grammar import commands as c
+from handlers.grammar import seed_words
 from handlers.grammar.dates import parse_date
 from handlers.grammar.review_words import parse_priority, parse_review
 from handlers.grammar.tokens import Token, tokenize
@@ -325,54 +326,6 @@ def _input(w: _Words, ref: str | None, today: date) -> c.Parsed:
     return c.InputShow(ref, number)
 
 
-MAX_PURPOSE = 240  # the room's topic holds it after the reference (Slack: 250 characters)
-
-
-def _purpose(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.done():
-        return c.PurposeShow(ref)
-    text = w.quoted("the team's purpose")
-    w.end()
-    if len(text) > MAX_PURPOSE:
-        raise _usage("purpose", f"A purpose is at most {MAX_PURPOSE} characters; this one has {len(text)}.")
-    return c.PurposeSet(ref, text)
-
-
-def _services(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    w.end()
-    return c.ServicesList(ref)
-
-
-def _service(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.done():
-        return c.ServicesList(ref)
-    name = " ".join(w.text("a service") for _ in range(len(w.tokens) - w.i))
-    return c.ServiceShow(ref, name[:160])
-
-
-def _concern(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.done():
-        return c.ConcernStart(None)  # never tied to the case named: a concern is kept apart from cases
-    number = w.number("a concern number")
-    w.end()
-    return c.ConcernShow(None, number)
-
-
-def _concerns(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    w.end()
-    return c.ConcernsList(None)
-
-
-def _update(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.keyword("family") is None:
-        raise _usage(
-            "update", "Say `update family` (a draft for the parents and carers) or `update family send`."
-        )
-    send = w.keyword("send") is not None
-    w.end()
-    return c.FamilyUpdateSend(ref) if send else c.FamilyUpdateDraft(ref)
-
-
 PARSERS: dict[str, Parser] = {
     "help": _help,
     "open": _open,
@@ -394,12 +347,15 @@ PARSERS: dict[str, Parser] = {
     "review": parse_review,
     "priority": parse_priority,
     "priorities": parse_priority,
-    "purpose": _purpose,
-    "services": _services,
-    "service": _service,
-    "concern": _concern,
-    "concerns": _concerns,
-    "update": _update,
+    "purpose": seed_words.purpose,
+    "services": seed_words.services,
+    "service": seed_words.service,
+    "concern": seed_words.concern,
+    "concerns": seed_words.concerns,
+    "update": seed_words.update,
+    "refer": seed_words.refer,
+    "referral": seed_words.referral,
+    "referrals": seed_words.referral,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

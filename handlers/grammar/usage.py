@@ -107,6 +107,14 @@ USAGES: tuple[Usage, ...] = (
         "SENCO (add, ask) / anyone",
     ),
     _U(
+        "refer",
+        'refer <service> [reason "<text>"] | referral <n> sent|accepted|declined|waiting [<weeks> weeks]'
+        '|seen|closed [note "<text>"] | referrals',
+        "refer the child to a service (consent must cover it), move the referral on, list referrals",
+        'refer salt reason "Unclear speech in class"',
+        "key worker (referrals: member)",
+    ),
+    _U(
         "update",
         "update family | update family send",
         "a plain-language update of progress for the parents and carers on the team: edit it, then send it",
@@ -139,6 +147,8 @@ USAGES: tuple[Usage, ...] = (
 
 BY_NAME: dict[str, Usage] = {u.name: u for u in USAGES}
 ALIASES = {
+    "referral": "refer",
+    "referrals": "refer",
     "concerns": "concern",
     "service": "services",
     "input": "inputs",

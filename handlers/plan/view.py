@@ -46,7 +46,7 @@ def action_spans(a: ActionRow) -> tuple[Span, ...]:
 
 def purpose_line(purpose: str) -> Paragraph:
     """The team's agreed purpose, the first line of `status`, `plan` and the review pack."""
-    return para(Strong("Our shared purpose: "), purpose)
+    return para(Strong("Our shared purpose:"), " ", purpose)
 
 
 def _chunks(items: list[tuple[Span, ...]]) -> list[Block]:

@@ -31,6 +31,15 @@ async def test_demo_plays_a_whole_case() -> None:
         "is done",
         "I can't find TAC-0001",
         "TAC-0001 is closed",
+        "set the team's purpose",
+        "Recorded referral 1",
+        "has had no answer since it was sent",
+        "is now waiting, expected wait about 18 weeks",
+        "is now seen",
+        "[DM to @dee] TAC Bot:\n        == Safeguarding concern 1 ==",
+        "You have acknowledged concern 1",
+        "[DM to @jo] TAC Bot:\n        == An update from the team at school",
+        "Sent the update to @jo.",
         "Demo finished.",
     ):
         assert expected in text, expected

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
 from bot.console.session import ConsoleBot
+from handlers.chasing.delivery import run_due
+from handlers.clock import ManualClock
 from handlers.replies import Buttons
-from storage.models import AuditEvent, Concern
+from storage.models import AuditEvent, Concern, Reminder
 
 pytestmark = pytest.mark.asyncio
+LONDON = ZoneInfo("Europe/London")
 
 ANSWERS = {
     "child": "Robin, Year 4",
@@ -34,6 +40,11 @@ async def team(bot: ConsoleBot) -> str:
 def form_key(bot: ConsoleBot) -> str:
     _, reply = bot.replies[-1]
     return next(b for block in reply.blocks if isinstance(block, Buttons) for b in block.buttons).value
+
+
+def reminders(bot: ConsoleBot) -> list[Reminder]:
+    with bot.core.db.transaction() as s:
+        return list(s.scalars(select(Reminder).order_by(Reminder.id)))
 
 
 def audits(bot: ConsoleBot, prefix: str) -> list[AuditEvent]:
@@ -145,3 +156,43 @@ async def test_words_that_look_like_a_disclosure_get_a_private_reminder(bot: Con
         "sam", '/tac outcome add "Robin hits targets in maths"', room=room
     )
     assert "type `concern`" not in await bot.exec("sam", "/tac define abuse")
+
+
+async def test_unacknowledged_after_a_working_hour_it_goes_again_and_to_the_senco(
+    bot: ConsoleBot, clock: ManualClock
+) -> None:
+    await bot.exec("tom", "/tac concern")  # Monday 14 September 2026, 09:30
+    await bot.fill_form("tom", form_key(bot), ANSWERS)
+    (queued,) = [r for r in reminders(bot) if r.subject_kind == "concern"]
+    assert queued.due_at == datetime(2026, 9, 14, 10, 30, tzinfo=LONDON)
+    clock.set(datetime(2026, 9, 14, 10, 29, tzinfo=LONDON))
+    await run_due(bot.core, now=clock.now())
+    assert len(bot.sent_to(user="dee")) == 1 and not bot.sent_to(user="sam")
+    clock.set(datetime(2026, 9, 14, 10, 30, tzinfo=LONDON))
+    await run_due(bot.core, now=clock.now())
+    again = bot.sent_to(user="dee")
+    assert len(again) == 2 and "Safeguarding concern 1: not yet acknowledged" in again[-1].text
+    to_senco = bot.sent_to(user="sam")
+    assert len(to_senco) == 1 and "I don't want to go home tonight" in to_senco[0].text
+    assert not [d for d in bot.sent_to(user="tom") if "not yet acknowledged" in d.text]
+    assert len(audits(bot, "concern.resent")) == 1
+    await run_due(bot.core, now=clock.now() + timedelta(hours=2))
+    assert len(bot.sent_to(user="dee")) == 2  # once
+
+
+async def test_an_acknowledged_concern_is_not_sent_again(bot: ConsoleBot, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 9, 14, 16, 40, tzinfo=LONDON))  # 20 minutes of the working day left
+    await bot.exec("tom", "/tac concern")
+    await bot.fill_form("tom", form_key(bot), ANSWERS)
+    (queued,) = [r for r in reminders(bot) if r.subject_kind == "concern"]
+    assert queued.due_at == datetime(2026, 9, 15, 8, 40, tzinfo=LONDON)  # the rest next morning
+    ack = next(
+        b
+        for block in bot.sent_to(user="dee")[-1].reply.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+    )
+    await bot.press("dee", ack.action, ack.value)
+    clock.set(datetime(2026, 9, 15, 9, 0, tzinfo=LONDON))
+    await run_due(bot.core, now=clock.now())
+    assert len(bot.sent_to(user="dee")) == 1 and not bot.sent_to(user="sam")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from handlers.chasing.delivery import run_due
+from handlers.clock import ManualClock
 from tests.bot.slack.test_forms import _state
 from tests.directory import load_example
 from tests.fakes.slack_driver import SlackDriver, buttons_in, press_payload, view_payload
@@ -146,3 +150,26 @@ async def test_a_family_update_on_slack_is_edited_in_a_modal_and_sent_to_the_par
     assert "is reading well" in slack.fake.texts(to_parent) and "Robin" not in to_parent[-1]["text"]
     assert "is reading well" not in slack.fake.texts(slack.fake.posts_to("DU0TOM"))
     assert len(slack.fake.posts_to(room_id)) == in_room
+
+
+async def test_a_referral_on_slack_moves_on_and_is_chased_by_dm(
+    slack: SlackDriver, clock: ManualClock
+) -> None:
+    load_example(slack.core.db)
+    room_id = await open_case(slack)
+    await slack.command("U0SAM", "refer salt", channel=room_id)
+    assert "No consent in force covers" in json.dumps(slack.fake.responses[-1])
+    await slack.command("U0SAM", 'consent given by "Jo Taylor" scope all', channel=room_id)
+    await slack.command("U0SAM", 'refer salt reason "Speech <!channel>"', channel=room_id)
+    assert "Recorded referral 1" in json.dumps(slack.fake.responses[-1])
+    await slack.command("U0SAM", "referral 1 sent", channel=room_id)
+    await slack.command("U0SAM", "referrals", channel=room_id)
+    listing = json.dumps(slack.fake.responses[-1])
+    assert "sent for 0 days" in listing and "Speech &lt;!channel&gt;" in listing
+    await slack.command("U0SAM", "referral 1 sent", channel=room_id)
+    assert "already sent" in json.dumps(slack.fake.responses[-1])
+    clock.set(datetime(2026, 9, 28, 9, 0, tzinfo=ZoneInfo("Europe/London")))
+    await run_due(slack.core, now=clock.now())
+    chased = slack.fake.posts_to("DU0SAM")
+    assert "has had no answer since it was sent" in slack.fake.texts(chased)
+    assert "Robin" not in chased[-1]["text"]

@@ -145,3 +145,19 @@ async def test_a_family_update_on_teams_goes_to_the_parent_only(teams: TeamsHarn
         s for s in teams.connector.sent if "All going well." in s.text and "from the team at school" in s.text
     ]
     assert len(to_parent) == 1 and not to_parent[0].conversation.startswith("19:")
+
+
+async def test_a_referral_on_teams(teams: TeamsHarness) -> None:
+    load_example(teams.core.db)
+    room = await open_case(teams)
+    assert "No consent in force covers" in await teams.say("sam", "refer camhs", room=room)
+    await teams.say("sam", 'consent given by "Jo Taylor" scope education', room=room)
+    assert "needs scope health" in await teams.say("sam", "refer camhs", room=room)
+    await teams.say("sam", 'consent given by "Jo Taylor" scope health', room=room)
+    assert "Recorded referral 1" in await teams.say("sam", 'refer camhs reason "Anxiety"', room=room)
+    assert "is now waiting, expected wait about 20 weeks" in await teams.say(
+        "sam", "referral 1 waiting", room=room
+    )
+    assert "can't find TAC-0001" in await teams.say("tom", "referral 1 closed case TAC-0001")
+    listing = await teams.say("sam", "referrals", room=room)
+    assert "CAMHS" in listing and "why: Anxiety" in listing

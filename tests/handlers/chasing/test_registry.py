@@ -12,10 +12,15 @@ def test_every_kind_has_its_handling() -> None:
 
 
 def test_planned_kinds_are_chasers_and_the_rest_are_queued_ready_made() -> None:
-    """``schedule`` plans a kind by its timeline; jobs and letters are enqueued as ready-made steps."""
+    """``schedule`` plans a kind by its timeline; jobs, letters and a referral's one reminder per state are
+    enqueued as ready-made steps."""
     for kind, how in KINDS.items():
-        assert (kind.timeline is not None) == isinstance(how, Chaser), kind
-    assert {k for k, h in KINDS.items() if isinstance(h, Job)} == {Kind.REVIEW_PACK, Kind.REVIEW_POLL}
+        assert (kind.timeline is not None) == (isinstance(how, Chaser) and kind is not Kind.REFERRAL), kind
+    assert {k for k, h in KINDS.items() if isinstance(h, Job)} == {
+        Kind.REVIEW_PACK,
+        Kind.REVIEW_POLL,
+        Kind.CONCERN,
+    }
     assert [k for k, h in KINDS.items() if isinstance(h, Letter)] == [Kind.DIGEST]
     assert Kind.INPUT_REQUEST.timeline is Timeline.ADVICE
 
@@ -26,5 +31,5 @@ def test_only_actions_and_inputs_are_answered() -> None:
 
 
 def test_a_stored_name_this_version_does_not_know_has_no_handling() -> None:
-    assert handling("referral") is None
+    assert handling("retired-kind") is None
     assert handling("action") is KINDS[Kind.ACTION]

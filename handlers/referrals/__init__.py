@@ -1,0 +1,1 @@
+"""Referrals: "protocols and procedures for identifying needs ... and referring children on"."""
