@@ -43,11 +43,9 @@ def plan_resend(
     at = working_time_after(cal, now, RESEND_AFTER)
     queue.enqueue(
         s,
-        kind=Kind.CONCERN,
-        subject_id=concern.id,
-        school_id=concern.school_id,
-        case_id=None,
-        recipient_id=recipient_id,
+        queue.Target(
+            Kind.CONCERN, concern.id, school_id=concern.school_id, case_id=None, recipient_id=recipient_id
+        ),
         steps=[Step("resend", at)],
         anchor=now.isoformat(),
         now=now,

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from handlers.chasing.kinds import Kind
-from handlers.chasing.queueing import calendar_for
+from handlers.chasing.queueing import calendar_for, target
 from handlers.chasing.subjects import Subject
 from handlers.core import Ask, Core
 from scheduler import queue
@@ -42,15 +42,10 @@ def plan_referral(s: Session, ask: Ask, *, case: Case, referral: Referral) -> No
         return
     queue.enqueue(
         s,
-        kind=Kind.REFERRAL,
-        subject_id=referral.id,
-        school_id=case.school_id,
-        case_id=case.id,
-        recipient_id=case.key_worker_id,
+        target(Kind.REFERRAL, referral.id, case=case, recipient_id=case.key_worker_id),
         steps=[Step(step, cal.day_start(day))],
         anchor=day.isoformat(),
         now=ask.now,
-        key_worker_id=case.key_worker_id,
     )
 
 
