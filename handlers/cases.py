@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from handlers import access
+from handlers.confirm import ask_first
 from handlers.core import Ask
 from handlers.errors import UsageError
 from handlers.forms.requests import cancel_requests
 from handlers.grammar import commands as c
+from handlers.open_work import open_work, work_lines
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention, plural, room_topic
 from handlers.replies import Bullets, Fields, Heading, Note, Reply, Span, Strong, para, reply
@@ -18,6 +20,7 @@ from storage.models import Case, Room
 from storage.repo import cases as case_repo
 from storage.repo import people
 
+REOPEN_DAYS = 30  # a closed case can be reopened by its key worker this long after closing
 _ALIAS = re.compile(r"^[\w][\w .'\-]{0,39}$")
 
 
@@ -171,6 +174,22 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
         access.require_key_worker(acc, "close it")
         access.require_open(acc)
         case = acc.case
+        work = open_work(s, case=case, now=ask.now)
+        if not work.empty and not ask.confirmed:
+            lines = work_lines(work, tz=ask.core.tz, forms=ask.core.forms)
+            return ask_first(
+                ask,
+                reference=case.reference,
+                blocks=[
+                    para(
+                        f"{case.reference} still has open work. Closing it cancels the requests and the "
+                        "meeting, stops every chaser and archives the room:"
+                    ),
+                    Bullets(lines),
+                    para(f"You can `reopen` it within {REOPEN_DAYS} days."),
+                ],
+                summary=f"Close {case.reference}? It still has open work.",
+            )
         case.status, case.closed_at, case.close_reason = "closed", ask.now, cmd.reason
         cancel_requests(s, case=case, actor_id=who.person.id, now=ask.now, reason="case closed")
         cancelled_review = cancel_current(s, ask, case=case, actor_id=who.person.id)

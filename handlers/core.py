@@ -41,12 +41,14 @@ class Ask:
     command: Command
     now: datetime
     today: date
+    confirmed: bool = False  # the asker said `confirm` (or pressed Confirm) for a step that asks first
 
     @classmethod
-    def start(cls, core: Core, command: Command) -> Ask:
+    def start(cls, core: Core, command: Command, *, confirmed: bool = False) -> Ask:
         """An Ask at the core clock's current instant, with today's date in the school's zone."""
         now = core.clock.now()
-        return cls(core=core, command=command, now=now, today=now.astimezone(core.tz).date())
+        today = now.astimezone(core.tz).date()
+        return cls(core=core, command=command, now=now, today=today, confirmed=confirmed)
 
     @property
     def platform(self) -> ChatPlatform:

@@ -14,6 +14,7 @@ from handlers.concerns import form as concern_form  # noqa: F401  (registers the
 from handlers.concerns import start as concern_start
 from handlers.concerns.disclosure import looks_like_disclosure
 from handlers.concerns.disclosure import reminder as disclosure_reminder
+from handlers.confirm import CONFIRM_WORD, split_confirm
 from handlers.core import Ask, Core
 from handlers.directory import show as directory
 from handlers.errors import TacBotError, UsageError
@@ -138,13 +139,28 @@ async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
         )
 
 
-async def handle(core: Core, command: Command) -> Reply:
-    """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises."""
-    ask = Ask.start(core, command)
-    if command.room_id is not None and looks_like_disclosure(command.text):
+async def on_confirm(ask: Ask, interaction: Interaction) -> Reply:
+    """*Confirm* runs the command it was shown for again, confirmed; *Cancel* changes nothing."""
+    if interaction.action != f"{CONFIRM_WORD}.run" or not interaction.value:
+        return Reply.text("Cancelled: nothing changed.")
+    command = Command(actor=interaction.actor, text=interaction.value, room_id=interaction.room_id)
+    return await handle(ask.core, command, confirmed=True)
+
+
+INTERACTIONS[CONFIRM_WORD] = on_confirm
+
+
+async def handle(core: Core, command: Command, *, confirmed: bool = False) -> Reply:
+    """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises.
+
+    A trailing `confirm` (or ``confirmed``, from the *Confirm* button) lets a step that asks first go on.
+    """
+    text, typed_confirm = split_confirm(command.text)
+    ask = Ask.start(core, replace(command, text=text), confirmed=confirmed or typed_confirm)
+    if command.room_id is not None and looks_like_disclosure(ask.command.text):
         return disclosure_reminder()  # not acted on, not stored: safeguarding is never in the room
     try:
-        parsed = parse(command.text, today=ask.today)
+        parsed = parse(ask.command.text, today=ask.today)
         return await USE_CASES[type(parsed)](ask, parsed)
     except TacBotError as error:
         return error_reply(error)

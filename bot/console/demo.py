@@ -114,6 +114,18 @@ def _latest_button(bot: ConsoleBot, handle_: str, label: str) -> Button:
     )
 
 
+async def _sam_confirms(bot: ConsoleBot, clock: ManualClock) -> None:
+    asked = bot.replies[-1][1]
+    confirm = next(
+        b
+        for block in asked.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+        if b.label == "Confirm"
+    )
+    await bot.press("sam", confirm.action, confirm.value, room="tac-0001")
+
+
 async def tom_presses_done(bot: ConsoleBot, clock: ManualClock) -> None:
     """Tom answers the chaser in his DMs with its Done button."""
     done = _latest_button(bot, "tom", "Done")
@@ -203,6 +215,7 @@ SCRIPT: list[Step] = [
     Say(
         "sam", '/tac close reason "Targets met; support continues through the class teacher"', room="tac-0001"
     ),
+    Run("Work is still open, so TAC Bot asked first: Sam presses [Confirm]", _sam_confirms),
 ]
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.chasing.queueing import calendar_for, plan_review, stop_review
+from handlers.confirm import ask_about_days
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
@@ -33,6 +34,10 @@ async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
         if starts <= ask.now:
             raise UsageError(f"{when(starts, tz)} is in the past.", command="review")
         case = acc.case
+        cal = calendar_for(s, ask, school_id=case.school_id)
+        question = ask_about_days(ask, reference=case.reference, days=[cmd.day], cal=cal, what="the review")
+        if question is not None:
+            return question
         review = review_repo.current_review(s, case_id=case.id)
         kind = "fixed"
         if review is not None and review.status == "scheduled":
@@ -69,7 +74,6 @@ async def review_on(ask: Ask, cmd: c.ReviewOn) -> Reply:
             old=old.isoformat() if old else None,
             why="review invitations to the team",
         )
-        cal = calendar_for(s, ask, school_id=case.school_id)
         pack_at = pack_due_at(route=case.route, starts_at=starts, tz=tz, policy=cal.policy)
         if kind == "moved" and pack_at > ask.now:
             review.pack_posted_at = None  # moved well ahead: the pack goes out again before the new date

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from handlers import access
 from handlers.chasing.queueing import calendar_for, plan_poll_chase, plan_review
+from handlers.confirm import ask_about_days
 from handlers.core import Ask, Core
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
@@ -41,6 +42,11 @@ async def review_poll(ask: Ask, cmd: c.ReviewPoll) -> Reply:
                 command="review",
                 hint="`review pick <n>` fixes the poll's slot; `review cancel` cancels either.",
             )
+        cal = calendar_for(s, ask, school_id=case.school_id)
+        days = [t.astimezone(tz).date() for t in starts]
+        question = ask_about_days(ask, reference=case.reference, days=days, cal=cal, what="the review poll")
+        if question is not None:
+            return question
         review = review_repo.create_review(
             s,
             case_id=case.id,
@@ -65,9 +71,7 @@ async def review_poll(ask: Ask, cmd: c.ReviewPoll) -> Reply:
             review=review.number,
             slots=[t.isoformat() for t in starts],
         )
-        plan_poll_chase(
-            s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, review=review, now=ask.now
-        )
+        plan_poll_chase(s, cal=cal, case=case, review=review, now=ask.now)
         message = poll_message(case.reference, review, slots, tz)
         members = member_ids(s, case_id=case.id)
     failed = await tell(ask.platform, ask.workspace, members, message)
@@ -93,6 +97,11 @@ async def review_pick(ask: Ask, cmd: c.ReviewPick) -> Reply:
             raise NotFound(f"The poll has no slot {cmd.number}.")
         if slot.starts_at <= ask.now:
             raise UsageError(f"Slot {cmd.number} is in the past.", command="review")
+        cal = calendar_for(s, ask, school_id=case.school_id)
+        day = slot.starts_at.astimezone(ask.core.tz).date()
+        question = ask_about_days(ask, reference=case.reference, days=[day], cal=cal, what="the review")
+        if question is not None:
+            return question
         review.status, review.starts_at, review.updated_at = "scheduled", slot.starts_at, ask.now
         review.place = cmd.where or review.place
         audit.record(
@@ -107,9 +116,7 @@ async def review_pick(ask: Ask, cmd: c.ReviewPick) -> Reply:
             starts_at=slot.starts_at.isoformat(),
             why="review invitations to the team",
         )
-        plan_review(
-            s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, review=review, now=ask.now
-        )
+        plan_review(s, cal=cal, case=case, review=review, now=ask.now)
         inv = invitation(s, case=case, review=review, kind="fixed", tz=ask.core.tz)
     return await announce(ask, inv)
 

@@ -96,5 +96,5 @@ async def test_help_and_a_closed_case(bot: ConsoleBot) -> None:
     assert "outcome measure <n>" in await bot.exec("tom", "/tac help outcome")
     assert "often <how often>" in await bot.exec("tom", "/tac help action")
     assert "review poll" in await bot.exec("tom", "/tac help review")
-    await bot.exec("sam", "/tac close", room=room)
+    await bot.exec("sam", "/tac close confirm", room=room)
     assert "room archived" in await bot.exec("sam", "/tac plan export case TAC-0001")

@@ -221,7 +221,8 @@ async def test_closing_cancels_open_requests_and_the_meeting(bot: ConsoleBot) ->
     await bot.exec("sam", "/tac invite @anna educational-psychologist", room=room)
     await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
     await bot.exec("sam", '/tac review on 15/10 at 14:30 where "Room 2"', room=room)
-    await bot.exec("sam", "/tac close", room=room)
+    await bot.exec("sam", "/tac close", room=room)  # asks first: work is open
+    await bot.press("sam", "confirm.run", "close case TAC-0001", room=room)
     with bot.core.db.transaction() as s:
         assert {r.state for r in s.scalars(select(InputRequest))} == {"cancelled"}
         assert {r.status for r in s.scalars(select(Review))} == {"cancelled"}

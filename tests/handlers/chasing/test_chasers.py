@@ -111,7 +111,7 @@ async def test_done_by_command_and_closing_the_case_stop_chasers(bot: ConsoleBot
     }
     await bot.exec("sam", "/tac action due 2 2026-10-12", room="tac-0001")
     assert {r.anchor for r in queued(bot, "pending")} == {"2026-10-12"}
-    await bot.exec("sam", "/tac close", room="tac-0001")
+    await bot.exec("sam", "/tac close confirm", room="tac-0001")
     clock.set(at(2026, 10, 12, 9))
     stats = await run_due(bot.core, now=clock.now())
     assert stats.sent == 0 and stats.cancelled == 2
