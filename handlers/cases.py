@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from handlers import access
+from handlers.alias import check_alias, full_name_question
 from handlers.confirm import ask_first
 from handlers.core import Ask
 from handlers.errors import UsageError
@@ -21,7 +20,6 @@ from storage.repo import cases as case_repo
 from storage.repo import people
 
 REOPEN_DAYS = 30  # a closed case can be reopened by its key worker this long after closing
-_ALIAS = re.compile(r"^[\w][\w .'\-]{0,39}$")
 
 
 def room_name(case: Case) -> str:
@@ -30,13 +28,10 @@ def room_name(case: Case) -> str:
 
 
 async def open_case(ask: Ask, cmd: c.Open) -> Reply:
-    alias = " ".join(cmd.alias.split())
-    if not _ALIAS.match(alias) or re.match(r"(?i)^tac-\d", alias):
-        raise UsageError(
-            "An alias is 1-40 letters, digits, spaces or hyphens.",
-            command="open",
-            hint="Use a short alias, not the pupil's full name.",
-        )
+    alias = check_alias(cmd.alias, command="open")
+    question = full_name_question(ask, alias=alias, reference=None)
+    if question is not None:
+        return question
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         access.require_senco(s, who, "open a case")

@@ -26,12 +26,12 @@ def split_confirm(text: str) -> tuple[str, bool]:
     return stripped, stripped != text
 
 
-def ask_first(ask: Ask, *, reference: str, blocks: list[Block], summary: str) -> Reply:
+def ask_first(ask: Ask, *, reference: str | None, blocks: list[Block], summary: str) -> Reply:
     """The question: what would happen, a *Confirm* and a *Cancel* button, and the typed alternative."""
     words = " ".join(ask.command.text.split())
     if words.lower().startswith(("/tac ", "tac ")):
         words = words.split(" ", 1)[1]
-    again = f"{words} case {reference}"
+    again = f"{words} case {reference}" if reference else words
     out: list[Block] = list(blocks)
     if len(again) <= MAX_VALUE:
         out.append(

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from handlers import cases, consent, glossary, help, priorities, purpose, status, team
+from handlers import case_changes, cases, consent, glossary, help, priorities, purpose, status, team
 from handlers.chasing.registry import on_chaser
 from handlers.concerns import dsl as concern_dsl
 from handlers.concerns import form as concern_form  # noqa: F401  (registers the concern's form source)
@@ -26,7 +26,7 @@ from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
 from handlers.model import Command, Interaction
-from handlers.plan import actions, outcomes, view
+from handlers.plan import actions, corrections, outcomes, view
 from handlers.plan.export.use_case import export_plan
 from handlers.referrals import use_cases as referrals
 from handlers.replies import Reply, para, reply
@@ -92,6 +92,13 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
         route(c.Refer, referrals.refer),
         route(c.ReferralMove, referrals.move_referral),
         route(c.ReferralsList, referrals.list_referrals),
+        route(c.AliasChange, case_changes.change_alias),
+        route(c.Reopen, case_changes.reopen),
+        route(c.Handover, case_changes.handover),
+        route(c.OutcomeEdit, corrections.edit_outcome),
+        route(c.OutcomeRemove, corrections.remove_outcome),
+        route(c.ActionEdit, corrections.edit_action),
+        route(c.ActionRemove, corrections.remove_action),
         route(c.NotYet, not_yet),
     )
 )

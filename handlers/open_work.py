@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.forms.library import Form
 from handlers.render import mention
 from handlers.replies import Span
-from handlers.reviews.common import when
+from handlers.reviews.times import when
 from storage.models import Action, Case, InputRequest, Person, Review
 from storage.repo import forms as form_repo
 from storage.repo import people

@@ -102,6 +102,13 @@ class ConsolePlatform:
         self._maybe_fail("set_topic")
         self._room(room_id).topic = topic
 
+    async def unarchive_room(self, *, workspace: str, room_id: str) -> None:
+        self._maybe_fail("unarchive_room")
+        room = self.rooms.get(room_id)
+        if room is None:
+            raise PlatformError("That room no longer exists.")
+        room.archived = False
+
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
         self._maybe_fail("post")
         room = self._room(room_id)

@@ -146,6 +146,14 @@ class SlackPlatform:
             if _code(error) != "already_archived":
                 raise failure(error, "archive the case room") from None
 
+    async def unarchive_room(self, *, workspace: str, room_id: str) -> None:
+        """Slack lets only a user token unarchive; a refusal makes `reopen` open a new room instead."""
+        try:
+            await self.client.conversations_unarchive(channel=room_id)
+        except SlackApiError as error:
+            if _code(error) != "not_archived":
+                raise failure(error, "bring the case room back") from None
+
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
         """The reply's messages, then its attachments uploaded into the same conversation."""
         sent = False

@@ -131,6 +131,10 @@ class GraphClient:
                 raise
             await self._call("DELETE", self._channel(channel_id))
 
+    async def unarchive_channel(self, *, channel_id: str) -> None:
+        """Make an archived channel writable again (a channel deleted instead is gone: GraphError)."""
+        await self._call("POST", self._channel(channel_id, "/unarchive"), {})
+
     async def upload_to_channel(self, *, channel_id: str, filename: str, content: bytes) -> str:
         """Put a file in the channel's Files folder (its SharePoint folder); returns the file's webUrl.
 

@@ -264,6 +264,10 @@ class TeamsPlatform:
         if self.graph is not None:
             await self.graph.describe_channel(channel_id=room_id, description=topic)
 
+    async def unarchive_room(self, *, workspace: str, room_id: str) -> None:
+        if self.graph is not None:
+            await self.graph.unarchive_channel(channel_id=room_id)
+
     async def upload_file(
         self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
     ) -> None:

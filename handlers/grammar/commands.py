@@ -289,3 +289,50 @@ class InputsList(Parsed):
 @dataclass(frozen=True, slots=True)
 class InputShow(Parsed):
     number: int
+
+
+@dataclass(frozen=True, slots=True)
+class AliasChange(Parsed):
+    """`alias <new alias>`: the key worker renames the case's alias."""
+
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeEdit(Parsed):
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRemove(Parsed):
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEdit(Parsed):
+    """`action edit <n> ...`: only the parts given change (at least one)."""
+
+    number: int
+    what: str | None = None
+    owner: PersonRef | None = None
+    due: date | None = None
+    where: str | None = None
+    cost: str | None = None
+    often: str | None = None
+    outcome: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRemove(Parsed):
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reopen(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Handover(Parsed):
+    person: PersonRef

@@ -10,6 +10,13 @@ from datetime import date
 from handlers.errors import UnknownCommand, UsageError
 from handlers.grammar import commands as c
 from handlers.grammar import seed_words
+from handlers.grammar.correction_words import (
+    parse_action_change,
+    parse_alias,
+    parse_handover,
+    parse_outcome_change,
+    parse_reopen,
+)
 from handlers.grammar.dates import parse_date
 from handlers.grammar.review_words import parse_priority, parse_review
 from handlers.grammar.tokens import Token, tokenize
@@ -147,7 +154,9 @@ def _help(w: _Words, ref: str | None, today: date) -> c.Parsed:
 
 
 def _open(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    alias = w.text("an alias for the pupil (not their full name)")
+    first = w.peek()
+    what = "an alias for the pupil (not their full name)"
+    alias = w.text(what) if first is not None and first.quoted else w.until(("year", "route"), what)
     year: str | None = None
     route = "sen-support"
     while not w.done():
@@ -226,14 +235,20 @@ def _close(w: _Words, ref: str | None, today: date) -> c.Parsed:
 
 
 def _outcome(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    sub = w.keyword("add", "measure")
+    sub = w.keyword("add", "measure", "edit", "remove")
+    if sub in ("edit", "remove"):
+        return parse_outcome_change(w, sub, ref)
     if sub == "measure":
         number = w.number("an outcome number")
         how = w.quoted("how you will know it is working")[:1000]
         w.end()
         return c.OutcomeMeasure(ref, number, how)
     if sub is None:
-        raise _usage("outcome", 'Use `outcome add "<text>"` or `outcome measure <n> "<how we will know>"`.')
+        raise _usage(
+            "outcome",
+            'Use `outcome add "<text>"`, `outcome measure <n> "<how we will know>"`, '
+            '`outcome edit <n> "<text>"` or `outcome remove <n>`.',
+        )
     text = w.quoted("the outcome")[:1000]
     measure: str | None = None
     if w.keyword("measure"):
@@ -246,7 +261,9 @@ _ACTION_KEYS = ("owner", "due", "where", "cost", "outcome", "often")
 
 
 def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    sub = w.keyword("add", "done", "due")
+    sub = w.keyword("add", "done", "due", "edit", "remove")
+    if sub in ("edit", "remove"):
+        return parse_action_change(w, sub, ref, today)
     if sub == "done":
         number = w.number("an action number")
         w.end()
@@ -255,7 +272,11 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
         number = w.number("an action number")
         return c.ActionDue(ref, number, parse_date(w.until((), "a date"), today=today))
     if sub is None:
-        raise _usage("action", "Say `action add`, `action done <n>` or `action due <n> <date>`.")
+        raise _usage(
+            "action",
+            "Say `action add`, `action done <n>`, `action due <n> <date>`, `action edit <n> ...` "
+            "or `action remove <n>`.",
+        )
     what = w.quoted("what will be done")[:1000]
     owner: c.PersonRef | None = None
     due: date | None = None
@@ -345,6 +366,9 @@ PARSERS: dict[str, Parser] = {
     "inputs": _inputs,
     "input": _input,
     "review": parse_review,
+    "alias": parse_alias,
+    "reopen": parse_reopen,
+    "handover": parse_handover,
     "priority": parse_priority,
     "priorities": parse_priority,
     "purpose": seed_words.purpose,

@@ -25,6 +25,13 @@ USAGES: tuple[Usage, ...] = (
         "SENCO",
     ),
     _U(
+        "alias",
+        "alias <new alias>",
+        "rename the case's alias (never the pupil's full name: one that looks like it is asked about first)",
+        "alias Robin T",
+        "key worker",
+    ),
+    _U(
         "consent",
         'consent given|withdrawn by "<name>" [relationship <parent|carer|pupil|other>] '
         "[scope <all|education|health|social-care>]",
@@ -64,16 +71,21 @@ USAGES: tuple[Usage, ...] = (
     ),
     _U(
         "outcome",
-        'outcome add "<text>" [measure "<how we will know>"] | outcome measure <n> "<how we will know>"',
-        "add an outcome for the child to the plan, and how the team will know it is working",
+        'outcome add "<text>" [measure "<how we will know>"] | outcome measure <n> "<how we will know>" '
+        '| outcome edit <n> "<text>" | outcome remove <n>',
+        "add an outcome for the child to the plan, and how the team will know it is working; "
+        "correct its words or take it off (its actions stay)",
         'outcome add "Robin reads a short book aloud to an adult each week"',
         "key worker",
     ),
     _U(
         "action",
         'action add "<what>" owner <@person> due <date> [where "<place>"] [often <how often>] '
-        "[cost <amount>] [outcome <n>] | action done <n> | action due <n> <date>",
-        "add an action to the plan, mark it done, or move its due date",
+        "[cost <amount>] [outcome <n>] | action done <n> | action due <n> <date> "
+        '| action edit <n> [what "<text>"] [owner <@person>] [due <date>] [where "<place>"] [often ...] '
+        "[cost ...] [outcome <n>] | action remove <n>",
+        "add an action to the plan, mark it done, move its due date, correct any part of it, "
+        "or take it off (its reminders follow)",
         'action add "Phonics group" owner @tom due in 3 weeks where "Library" often "3x weekly" '
         'cost "30 min" outcome 1',
         "key worker (done/due: also the action's owner)",
@@ -84,7 +96,8 @@ USAGES: tuple[Usage, ...] = (
         "| review pick <n> | review cancel | review record (opens a form) "
         '| review record [attendees <@person>...] decided "<text>" '
         '[changes "<text>"] [next <date> [at <time>]]',
-        "schedule review meetings (invitations as .ics), poll the team for a date, record the meeting",
+        "schedule review meetings (invitations as .ics), poll the team for a date, record the meeting; "
+        "a day the school is shut is asked about first (add `confirm` to go ahead)",
         'review on 15/12 at 14:30 where "Meeting room 2"',
         "key worker",
     ),
@@ -138,10 +151,25 @@ USAGES: tuple[Usage, ...] = (
     ),
     _U(
         "close",
-        'close [reason "<text>"]',
-        "close the case and archive its room",
+        'close [reason "<text>"] [confirm]',
+        "close the case and archive its room (with work still open it lists it and asks you to confirm)",
         'close reason "Moved to secondary school"',
         "key worker",
+    ),
+    _U(
+        "reopen",
+        "reopen",
+        "reopen a case closed in the last 30 days: its room and team come back, open actions are chased",
+        "reopen case TAC-0007",
+        "key worker",
+    ),
+    _U(
+        "handover",
+        "handover <@person>",
+        "make another member of the school's staff the key worker: the room, chasers, escalations "
+        "and the digest follow",
+        "handover @tom",
+        "key worker or SENCO",
     ),
 )
 

@@ -37,7 +37,7 @@ class Action(Base):
     where: Mapped[str | None] = mapped_column(String(200))
     cost: Mapped[str | None] = mapped_column(String(80))
     often: Mapped[str | None] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|done
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|done|removed
     done_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]

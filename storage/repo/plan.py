@@ -81,8 +81,14 @@ def add_action(
     return action
 
 
+REMOVED = "removed"  # an action taken off the plan (`action remove`): kept for the record, never shown
+
+
 def actions(session: Session, *, case_id: int) -> Sequence[Action]:
-    return session.scalars(select(Action).where(Action.case_id == case_id).order_by(Action.number)).all()
+    """The plan's actions (open and done), by number; removed ones are left out."""
+    return session.scalars(
+        select(Action).where(Action.case_id == case_id, Action.status != REMOVED).order_by(Action.number)
+    ).all()
 
 
 def overdue_actions(session: Session, *, case_ids: Collection[int], today: date) -> Sequence[Action]:
@@ -97,5 +103,16 @@ def overdue_actions(session: Session, *, case_ids: Collection[int], today: date)
 
 def get_action(session: Session, *, case_id: int, number: int) -> Action | None:
     return session.scalars(
-        select(Action).where(Action.case_id == case_id, Action.number == number)
+        select(Action).where(Action.case_id == case_id, Action.number == number, Action.status != REMOVED)
     ).one_or_none()
+
+
+def remove_outcome(session: Session, *, outcome: Outcome) -> list[Action]:
+    """Delete an outcome; its actions stay on the plan, under "other actions". Returns them."""
+    linked = list(session.scalars(select(Action).where(Action.outcome_id == outcome.id)))
+    for action in linked:
+        action.outcome_id = None
+    session.flush()
+    session.delete(outcome)
+    session.flush()
+    return [a for a in linked if a.status != REMOVED]
