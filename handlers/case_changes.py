@@ -178,22 +178,17 @@ async def handover(ask: Ask, cmd: c.Handover) -> Reply:
                 command="handover",
             )
         joined = membership is None
-        if joined:
-            earlier = case_repo.get_membership(s, case_id=case.id, person_id=person.id)
-            if earlier is not None:
-                earlier.active, earlier.removed_at, earlier.removed_reason = True, None, None
-                earlier.role = "key-worker"
-            else:
-                case_repo.add_membership(
-                    s,
-                    case_id=case.id,
-                    person_id=person.id,
-                    role="key-worker",
-                    agency=None,
-                    champion=False,
-                    added_by_id=who.person.id,
-                    now=ask.now,
-                )
+        if joined:  # someone new (or back) joins the team as its key worker
+            case_repo.add_membership(
+                s,
+                case_id=case.id,
+                person_id=person.id,
+                role="key-worker",
+                agency=None,
+                champion=False,
+                added_by_id=who.person.id,
+                now=ask.now,
+            )
         old_id, case.key_worker_id = case.key_worker_id, person.id
         cal = chasing.calendar_for(s, ask, school_id=case.school_id)
         replan_current(s, cal=cal, case=case, now=ask.now)  # the meeting's key-worker steps follow

@@ -81,3 +81,9 @@ def scope_needed(role: str) -> str:
     if role == "parent-carer":
         return "any"
     return ROLE_SCOPE.get(role, "all")
+
+
+CHAMPION = (
+    "The champion is the one adult on the team the pupil trusts and goes to: they make sure the pupil's "
+    "own views are heard. A case has one; naming another moves it."
+)

@@ -15,7 +15,8 @@ from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention, role_label
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
-from handlers.roles import consent_covers, scope_needed
+from handlers.roles import CHAMPION, consent_covers, scope_needed
+from handlers.team_changes import announce_change, champion_words, member_change, previous_champion
 from storage import audit
 from storage.repo import cases as case_repo
 from storage.repo import people
@@ -46,33 +47,43 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
         )
         if person.id == case.key_worker_id:
             raise UsageError("The key worker is already on the team.", command="invite")
-        if cmd.champion:
-            for m in case_repo.active_members(s, case_id=case.id):
-                m.champion = False
-        case_repo.add_membership(
-            s,
-            case_id=case.id,
-            person_id=person.id,
-            role=cmd.role,
-            agency=cmd.agency,
-            champion=cmd.champion,
-            added_by_id=who.person.id,
-            now=ask.now,
-        )
-        audit.record(
-            s,
-            action="member.invited",
-            at=ask.now,
-            school_id=case.school_id,
-            case_id=case.id,
-            actor_id=who.person.id,
-            person_id=person.id,
-            role=cmd.role,
-            agency=cmd.agency,
-            why="joined the team around the child",
-        )
-        replan_current(s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, now=ask.now)
+        existing = case_repo.active_membership(s, case_id=case.id, person_id=person.id)
+        change, before = None, None
+        if existing is not None:
+            change = member_change(
+                s, ask, case=case, person=person, membership=existing, cmd=cmd, by=who.person
+            )
+        else:
+            if cmd.champion:
+                before = previous_champion(s, case=case, but=person.id)
+                for m in case_repo.active_members(s, case_id=case.id):
+                    m.champion = False
+            case_repo.add_membership(
+                s,
+                case_id=case.id,
+                person_id=person.id,
+                role=cmd.role,
+                agency=cmd.agency,
+                champion=cmd.champion,
+                added_by_id=who.person.id,
+                now=ask.now,
+            )
+            audit.record(
+                s,
+                action="member.invited",
+                at=ask.now,
+                school_id=case.school_id,
+                case_id=case.id,
+                actor_id=who.person.id,
+                person_id=person.id,
+                role=cmd.role,
+                agency=cmd.agency,
+                why="joined the team around the child",
+            )
+            replan_current(s, cal=calendar_for(s, ask, school_id=case.school_id), case=case, now=ask.now)
         room = case_repo.get_room(s, case_id=case.id)
+    if change is not None:
+        return await announce_change(ask, change, room=room)
     label = role_label(cmd.role) + (f", {cmd.agency}" if cmd.agency else "")
     if room is not None and room.external_id and room.state == "ready":
         try:
@@ -82,7 +93,12 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
             await ask.platform.post(
                 workspace=ask.workspace,
                 room_id=room.external_id,
-                reply=Reply.text(mention(person), f" joined the team as {label}.", private=False),
+                reply=Reply.text(
+                    mention(person),
+                    f" joined the team as {label}.",
+                    *champion_words(cmd, before),
+                    private=False,
+                ),
             )
         except PlatformError as exc:
             return Reply.text(
@@ -160,5 +176,7 @@ async def roster(ask: Ask, cmd: c.Team) -> Reply:
         items.append(tuple(spans))
     blocks: list[Block] = [Heading(f"Team around {case_title(case)}"), Bullets(tuple(items))]
     if not any(m.champion for m in members):
-        blocks.append(Note(("No champion named yet: `invite @person <role> champion`.",)))
+        blocks.append(Note(("No champion named yet: `invite @person <role> champion`. ", CHAMPION)))
+    else:
+        blocks.append(Note((CHAMPION,)))
     return reply(*blocks, summary=f"{len(members)} members")

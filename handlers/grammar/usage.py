@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.roles import CHAMPION
+
 
 @dataclass(frozen=True, slots=True)
 class Usage:
@@ -42,7 +44,8 @@ USAGES: tuple[Usage, ...] = (
     _U(
         "invite",
         'invite <@person> <role> [agency "<name>"] [champion]',
-        "add someone to the team and the case room",
+        "add someone to the team and the case room; again with another role (or `champion`) changes it. "
+        + CHAMPION,
         'invite @anna educational-psychologist agency "County EP Service"',
         "key worker",
     ),
@@ -53,7 +56,13 @@ USAGES: tuple[Usage, ...] = (
         "remove @anna",
         "key worker",
     ),
-    _U("team", "team", "the roster: roles, agencies, champion, who is awaiting what", "team", "member"),
+    _U(
+        "team",
+        "team",
+        "the roster: roles, agencies, champion, who is awaiting what. " + CHAMPION,
+        "team",
+        "member",
+    ),
     _U("forms", "forms", "the input forms that can be requested", "forms", "member"),
     _U(
         "request",

@@ -201,3 +201,27 @@ async def test_handover_moves_the_case_to_another_member_of_staff(
     assert len(audits(bot, "case.handed_over")) == 2
     with bot.core.db.transaction() as s:
         assert s.scalars(select(Action)).one().owner_id == person_id(bot, "tom")
+
+
+async def test_invite_again_same_role_changes_nothing_and_a_new_role_is_a_change(bot: ConsoleBot) -> None:
+    await team(bot)
+    room_posts = len(bot.sent_to(room=ROOM))
+    dms = len(bot.sent_to(user="tom"))
+    before = count(bot, AuditEvent)
+    reply = await bot.exec("sam", "/tac invite @tom class-teacher", room=ROOM)
+    assert "@tom is already on the team of TAC-0001 with that role. Nothing changed." in reply
+    assert len(bot.sent_to(room=ROOM)) == room_posts and len(bot.sent_to(user="tom")) == dms
+    assert count(bot, AuditEvent) == before
+    reply = await bot.exec("sam", "/tac invite @tom teaching-assistant", room=ROOM)
+    assert "@tom is now Teaching assistant instead of Class teacher." in reply
+    assert "instead of Class teacher" in bot.sent_to(room=ROOM)[-1].text
+    assert len(bot.sent_to(user="tom")) == dms  # no second "you have been added"
+    await bot.exec("sam", "/tac invite @tom teaching-assistant champion", room=ROOM)
+    reply = await bot.exec("sam", "/tac invite @jo parent-carer champion", room=ROOM)
+    assert "@jo is now the champion instead of @tom." in reply
+    await bot.exec("sam", "/tac invite @anna educational-psychologist champion", room=ROOM)
+    assert "They are now the champion instead of @jo." in bot.sent_to(room=ROOM)[-1].text
+    assert len(audits(bot, "member.changed")) == 3
+    roster = await bot.exec("tom", "/tac team", room=ROOM)
+    assert roster.count("*champion*") == 1 and "the pupil trusts" in roster
+    assert "the pupil trusts" in await bot.exec("tom", "/tac help invite")
