@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from handlers import access
 from handlers.core import Ask
 from handlers.grammar import commands as c
+from handlers.leavers import LeaverWork, leaver_blocks, leaver_work
 from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
 from handlers.render import role_label
@@ -58,11 +59,15 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
             relationship=cmd.relationship,
             scope=cmd.scope,
         )
+        left_open: list[LeaverWork] = []
         if not cmd.given:
             members = case_repo.active_members(s, case_id=case.id)
             persons = people.people_by_id(s, ids={m.person_id for m in members})
             for m in members:
                 if not consent_covers(m.role, in_force):
+                    gone = leaver_work(s, case=case, person=persons[m.person_id], now=ask.now)
+                    if gone is not None:
+                        left_open.append(gone)
                     take_off_team(
                         s,
                         case=case,
@@ -102,4 +107,6 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
         blocks.append(Bullets(items))
     if problems:
         blocks.append(para("Some could not be taken out of the room: ", problems[0]))
+    for gone in left_open:
+        blocks += leaver_blocks(gone, tz=ask.core.tz, forms=ask.core.forms)
     return reply(*blocks, summary=f"Consent {verb}")

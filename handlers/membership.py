@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from handlers.core import Ask, Core
 from handlers.forms.requests import cancel_requests
+from handlers.leavers import leaver_blocks, leaver_work
 from handlers.platform import PlatformError
 from handlers.render import mention
-from handlers.replies import Reply, Strong
+from handlers.replies import Reply, Strong, para, reply
 from storage import audit
 from storage.models import Case, Membership
 from storage.repo import cases as case_repo
@@ -71,6 +72,7 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
             return False  # already off the team (e.g. `remove`, whose kick Slack reports too)
         key_worker = people.people_by_id(s, ids={case.key_worker_id})[case.key_worker_id]
         is_key_worker = person.id == case.key_worker_id
+        left_open = None if is_key_worker else leaver_work(s, case=case, person=person, now=now)
         if not is_key_worker:
             end_membership(
                 s, case=case, membership=membership, actor_id=None, now=now, reason="left the room"
@@ -89,13 +91,14 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
             "You left the room of ", Strong(case.reference), "; you are still its key worker.", private=False
         )
     else:
-        message = Reply.text(
+        left = para(
             mention(person),
             " left the room of ",
             Strong(case.reference),
             ", so they are no longer on its team. Invite them again to bring them back.",
-            private=False,
         )
+        more = leaver_blocks(left_open, tz=core.tz, forms=core.forms) if left_open is not None else []
+        message = reply(left, *more, summary=f"Someone left the room of {case.reference}", private=False)
     with contextlib.suppress(PlatformError):
         await core.platform(platform).direct_message(
             workspace=workspace, user_id=key_worker.external_id, reply=message

@@ -11,10 +11,11 @@ from handlers.core import Ask
 from handlers.directory.show import with_directory_hint
 from handlers.errors import NoConsent, NotFound, UsageError
 from handlers.grammar import commands as c
+from handlers.leavers import leaver_blocks, leaver_work
 from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention, role_label
-from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, reply
+from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, para, reply
 from handlers.roles import CHAMPION, consent_covers, scope_needed
 from handlers.team_changes import announce_change, champion_words, member_change, previous_champion
 from storage import audit
@@ -138,6 +139,7 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
             raise NotFound(f"{cmd.person.label} is not on the team of {case.reference}.")
         if person.id == case.key_worker_id:
             raise UsageError("The key worker cannot be removed from their own case.", command="remove")
+        left_open = leaver_work(s, case=case, person=person, now=ask.now)
         take_off_team(
             s,
             case=case,
@@ -153,7 +155,11 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
             return Reply.text(
                 f"Removed from the team of {case.reference}, but not from its room: ", problems[0]
             )
-    return Reply.text("Removed ", mention(person), f" from {case.reference}.")
+    done = para("Removed ", mention(person), f" from {case.reference}.")
+    if left_open is None:
+        return reply(done, summary=f"Removed from {case.reference}")
+    more = leaver_blocks(left_open, tz=ask.core.tz, forms=ask.core.forms)
+    return reply(done, *more, summary=f"Removed from {case.reference}; they had work open")
 
 
 async def roster(ask: Ask, cmd: c.Team) -> Reply:

@@ -76,13 +76,26 @@ def member_change(
 
 
 async def announce_change(ask: Ask, change: MemberChange, *, room: Room | None) -> Reply:
-    """Nothing changed: say so, announce nothing. A change: stated in the room and to the asker."""
+    """Nothing changed: say so, announce nothing (but make sure they are in the room, which a platform may
+    have refused before). A change: stated in the room and to the asker."""
+    ready = room is not None and room.external_id and room.state == "ready"
     if not change.said:
+        if room is not None and room.external_id and ready:
+            try:
+                await ask.platform.add_members(
+                    workspace=ask.workspace, room_id=room.external_id, user_ids=[change.person.external_id]
+                )
+            except PlatformError as exc:
+                return Reply.text(
+                    mention(change.person),
+                    f" is on the team of {change.reference}, but could not be added to its room: ",
+                    exc.message,
+                )
         return Reply.text(
             mention(change.person),
             f" is already on the team of {change.reference} with that role. Nothing changed.",
         )
-    if room is not None and room.external_id and room.state == "ready":
+    if room is not None and room.external_id and ready:
         with contextlib.suppress(PlatformError):  # the change stands; the asker is told below
             await ask.platform.post(
                 workspace=ask.workspace,

@@ -12,6 +12,8 @@ from handlers.errors import BadDate
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_AM_PM = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?$", re.IGNORECASE)
+TIME_EXAMPLES = "14:30, 15.30, 3pm or 3.30pm"
 DATE_EXAMPLES = "2026-12-15, 15/12/2026, 15/12, 15 Dec, tomorrow, next tuesday or in 3 weeks"
 
 
@@ -62,7 +64,13 @@ def parse_date(text: str, *, today: date) -> date:
 
 
 def parse_time(text: str) -> time:
-    m = _TIME.match(text.strip())
-    if not m:
-        raise BadDate(f"I can't read `{text}` as a time.", hint="Write times like 14:30.")
-    return time(int(m.group(1)), int(m.group(2)))
+    """`14:30`, `15.30`, `3pm`, `3.30pm`, `11:15am`. Raises ``BadDate``."""
+    words = text.strip()
+    m = _TIME.match(words)
+    if m:
+        return time(int(m.group(1)), int(m.group(2)))
+    m = _AM_PM.match(words)
+    if m:
+        hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+        return time(hour, int(m.group(2) or 0))
+    raise BadDate(f"I can't read `{text}` as a time.", hint=f"Write times like {TIME_EXAMPLES}.")

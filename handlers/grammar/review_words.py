@@ -16,6 +16,16 @@ _REVIEW_KEYS = ("at", "where")
 MAX_SLOTS = 10
 
 
+def _time(w: Words) -> time:
+    """A time after `at`: `14:30`, `15.30`, `3pm`, `3.30pm`, or `3 pm` in two words."""
+    text = w.next("a time, like 14:30 or 3.30pm").text
+    after = w.peek()
+    if after is not None and not after.quoted and after.word.rstrip(".") in ("am", "pm", "a.m", "p.m"):
+        text += after.text
+        w.i += 1
+    return parse_time(text)
+
+
 def _review_on(w: Words, today: date) -> tuple[date, time | None, str | None]:
     day = parse_date(w.until(_REVIEW_KEYS, "a date"), today=today)
     at: time | None = None
@@ -23,7 +33,7 @@ def _review_on(w: Words, today: date) -> tuple[date, time | None, str | None]:
     while not w.done():
         key = w.keyword(*_REVIEW_KEYS)
         if key == "at":
-            at = parse_time(w.next("a time, like 14:30").text)
+            at = _time(w)
         elif key == "where":
             where = w.quoted("the place")[:200]
         else:
@@ -95,7 +105,7 @@ def _review_record(w: Words, ref: str | None, today: date) -> c.Parsed:
         elif key == "next":
             next_day = parse_date(w.until(("at", *_RECORD_KEYS), "the next review date"), today=today)
             if w.keyword("at"):
-                next_at = parse_time(w.next("a time, like 14:30").text)
+                next_at = _time(w)
         else:
             w.end()
     if decided is None:

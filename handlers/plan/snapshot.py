@@ -57,6 +57,7 @@ class ActionRow:
     done: bool
     overdue: bool
     outcome: int | None
+    owner_left: bool = False  # the owner is no longer on the team (removed, consent withdrawn, left)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,10 @@ def load(session: Session, *, case: Case, today: date, tz: ZoneInfo) -> PlanSnap
             p.external_id, p.display_name or p.external_id, role, agency_of(role, m.agency if m else None)
         )
 
+    def left(person_id: int) -> bool:
+        membership = memberships.get(person_id)
+        return membership is None or not membership.active
+
     number_of = {o.id: o.number for o in outcomes}
     return PlanSnapshot(
         purpose=case.purpose,
@@ -176,6 +181,7 @@ def load(session: Session, *, case: Case, today: date, tz: ZoneInfo) -> PlanSnap
                 done=a.status == "done",
                 overdue=a.status == "open" and a.due < today,
                 outcome=number_of.get(a.outcome_id) if a.outcome_id is not None else None,
+                owner_left=left(a.owner_id),
             )
             for a in actions
         ),

@@ -32,6 +32,7 @@ def action_spans(a: ActionRow) -> tuple[Span, ...]:
         a.what,
         " · ",
         Mention(a.owner.user_id, a.owner.name),
+        *((" ", Strong("(left the team)")) if a.owner_left and not a.done else ()),
         f" · due {a.due:%d %b %Y}",
     ]
     for extra in (a.where, a.often, a.cost_text):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.chasing.queueing import plan_review
 from handlers.core import Ask, Core
-from handlers.errors import NotFound, UsageError
+from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.platform import PlatformError
 from handlers.render import mention
@@ -25,7 +26,7 @@ from handlers.reviews.invitations import Invitation, invitation, new_uid, send_i
 from handlers.reviews.times import DEFAULT_TIME, to_utc, when
 from scheduler.calendar import load_calendar
 from storage import audit
-from storage.models import Case, Person
+from storage.models import Case, Person, Review
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
@@ -84,6 +85,18 @@ async def review_record(ask: Ask, cmd: c.ReviewRecord) -> Reply:
     return recorded.confirmation
 
 
+def require_started(review: Review | None, *, now: datetime, tz: ZoneInfo) -> None:
+    """A fixed meeting cannot be recorded before it starts: ``NotAllowed`` saying when it is."""
+    if review is None or review.status != "scheduled" or review.starts_at is None:
+        return
+    if review.starts_at > now:
+        raise NotAllowed(
+            f"The review meeting is on {when(review.starts_at, tz, review.place)}: "
+            "record it once it has started.",
+            hint="If it was moved, fix the new date with `review on <date> at <time>`.",
+        )
+
+
 def record_meeting(
     s: Session,
     *,
@@ -101,6 +114,7 @@ def record_meeting(
     compose the minutes; raises ``UsageError`` (nothing kept) for a next review in the past."""
     tz = core.tz
     review = review_repo.current_review(s, case_id=case.id)
+    require_started(review, now=now, tz=tz)
     usual = DEFAULT_TIME
     if review is not None and review.status == "scheduled" and review.starts_at is not None:
         usual = review.starts_at.astimezone(tz).time()
@@ -172,6 +186,7 @@ def record_meeting(
         inv = invitation(s, case=case, review=nxt, kind="fixed", tz=tz)
     open_actions = [a for a in plan_repo.actions(s, case_id=case.id) if a.status == "open"]
     owners = people.people_by_id(s, ids={a.owner_id for a in open_actions})
+    on_team = {m.person_id for m in case_repo.active_members(s, case_id=case.id)}
     room = case_repo.get_room(s, case_id=case.id)
     room_id = room.external_id if room is not None and room.state == "ready" else None
     reference = case.reference
@@ -217,6 +232,7 @@ def record_meeting(
             ),
         )
         for owner_id, owner in owners.items()
+        if owner_id in on_team  # nothing about the case reaches someone who has left it
     )
     return Recorded(
         reference=reference,

@@ -8,7 +8,6 @@ filled in when it is opened and checked again when it is submitted.
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 from sqlalchemy.orm import Session
@@ -16,20 +15,20 @@ from sqlalchemy.orm import Session
 from handlers import access
 from handlers.chasing.queueing import calendar_for
 from handlers.core import Ask, Core
-from handlers.errors import NotAllowed, NotFound, UsageError
+from handlers.errors import BadDate, NotAllowed, NotFound, UsageError
 from handlers.forms.buttons import open_form
 from handlers.forms.hooks import ON_SUBMIT, FieldErrors, FollowUp, Submitted
 from handlers.forms.requests import create_input_request
 from handlers.grammar import commands as c
+from handlers.grammar.dates import TIME_EXAMPLES, parse_time
 from handlers.render import case_title
 from handlers.replies import Note, Reply, Strong, para, reply
-from handlers.reviews.record import RECORD_FORM_ID, deliver, record_meeting
+from handlers.reviews.record import RECORD_FORM_ID, deliver, record_meeting, require_started
 from storage.repo import forms as form_repo
 from storage.repo import people
 from storage.repo import reviews as review_repo
 
 FORM_ID = RECORD_FORM_ID
-HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
@@ -40,7 +39,9 @@ async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
         access.require_key_worker(acc, "record a review")
         access.require_open(acc)
         case = acc.case
-        if review_repo.current_review(s, case_id=case.id) is None:
+        current = review_repo.current_review(s, case_id=case.id)
+        require_started(current, now=ask.now, tz=ask.core.tz)
+        if current is None:
             raise NotFound(
                 f"There is no review meeting of {case.reference} to record.",
                 hint="Fix one with `review on <date> at <time>`, or record it in one line: "
@@ -81,12 +82,12 @@ def _next(answers_date: object, answers_time: object) -> tuple[date | None, time
     day = date.fromisoformat(answers_date) if isinstance(answers_date, str) else None
     at = None
     if isinstance(answers_time, str) and answers_time.strip():
-        match = HH_MM.fullmatch(answers_time.strip())
-        if match is None:
-            raise FieldErrors({"next_time": "Enter a time like 14:30 (24-hour clock)."})
+        try:
+            at = parse_time(answers_time)
+        except BadDate:
+            raise FieldErrors({"next_time": f"Enter a time like {TIME_EXAMPLES}."}) from None
         if day is None:
             raise FieldErrors({"next_date": "Give the date of the next review too, or leave the time empty."})
-        at = time(int(match[1]), int(match[2]))
     return day, at
 
 

@@ -41,10 +41,10 @@ async def test_the_slack_modal_records_the_meeting_after_the_ack(bot: ConsoleBot
     view = open_view(bot.core, sam, rid)
     assert view["type"] == "modal" and len(view["blocks"]) <= 100
     came = list(_team_ids(bot, rid).values())[:2]
-    answers = {"attendees": came, "decided": "Carry on", "next_date": "2026-12-15", "next_time": "9.15"}
+    answers = {"attendees": came, "decided": "Carry on", "next_date": "2026-12-15", "next_time": "9.75"}
     outcome = await view_submission(bot.core, sam, submitted(view, answers))
     assert outcome.ack["response_action"] == "errors" and "next_time" in outcome.ack["errors"]
-    answers["next_time"] = "09:15"
+    answers["next_time"] = "9.15am"
     posted = len(bot.sent_to(room=room))
     outcome = await view_submission(bot.core, sam, submitted(view, answers))
     assert outcome.ack == {"response_action": "clear"} and outcome.post is not None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.console.session import ConsoleBot
+from handlers.clock import ManualClock
 from handlers.replies import Button, Buttons, Reply
 from storage.models import AuditEvent, Case, Review
 from tests.bot.console.test_use_cases import count
@@ -107,3 +108,19 @@ async def test_poll_and_pick_on_a_weekend_ask_first(bot: ConsoleBot) -> None:
     assert "Review meeting fixed: Sat 17 Oct 2026" in await bot.exec(
         "sam", "/tac review pick 2 confirm", room=ROOM
     )
+
+
+async def test_a_meeting_is_not_recorded_before_it_starts_and_times_read_as_written(
+    bot: ConsoleBot, clock: ManualClock
+) -> None:
+    await team(bot)
+    fixed = await bot.exec("sam", "/tac review on 16/10 at 3.30pm", room=ROOM)
+    assert "Review meeting fixed: Fri 16 Oct 2026 at 15:30" in fixed
+    before = count(bot, AuditEvent)
+    for command in ("review record", 'review record decided "Carry on"'):
+        early = await bot.exec("sam", f"/tac {command}", room=ROOM)
+        assert "The review meeting is on Fri 16 Oct 2026 at 15:30: record it once it has started." in early
+    assert count(bot, AuditEvent) == before
+    clock.set(datetime(2026, 10, 16, 14, 31, tzinfo=UTC))  # 15:31 in London
+    done = await bot.exec("sam", '/tac review record decided "Carry on" next 4/12 at 9am', room=ROOM)
+    assert "Next review: Fri 04 Dec 2026 at 09:00" in done

@@ -109,6 +109,11 @@ async def test_only_the_key_worker_and_only_with_a_meeting(bot: ConsoleBot, cloc
     assert "no review meeting" in await bot.exec("sam", "/tac review record", room=room)
     assert count(bot, AuditEvent) == before
     await bot.exec("sam", "/tac review on 20/10/2026 at 14:30", room=room)
+    early = await bot.exec("sam", "/tac review record", room=room)
+    assert "The review meeting is on Tue 20 Oct 2026 at 14:30: record it once it has started." in early
+    assert "is on Tue 20 Oct" in await bot.exec("sam", '/tac review record decided "x"', room=room)
+    assert count(bot, AuditEvent) == before + 1  # only the meeting being fixed
+    clock.set(datetime(2026, 10, 20, 14, 30, tzinfo=LONDON))
     rid = await _open(bot, room)
     assert "not sent to you" in await bot.fill_form("tom", rid, {"decided": "Mine now"})
 

@@ -86,7 +86,10 @@ async def test_an_invitation_slack_refuses_is_explained(slack: SlackDriver, db: 
     await slack.command("U0SAM", "invite <@U0NOBODY> teaching-assistant", channel=room_id)
     assert "know anyone called" in slack.replies()
     await slack.command("U0SAM", "invite <@U0TOM> class-teacher", channel=room_id)  # already in: fine
-    assert "Invited" in json.dumps(slack.fake.responses[-1])
+    assert "already on the team" in json.dumps(slack.fake.responses[-1])
+    await slack.command("U0SAM", "invite <@U0JO|jo> teaching-assistant", channel=room_id)  # the retry
+    assert "U0JO" in slack.fake.channels[room_id].members
+    assert "already on the team" in json.dumps(slack.fake.responses[-1])
 
 
 async def test_a_room_that_cannot_be_made_is_retried_by_repeating_open(slack: SlackDriver) -> None:
