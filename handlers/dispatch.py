@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any, TypeVar
 
 from handlers import case_changes, cases, consent, glossary, help, priorities, purpose, status, team
@@ -155,6 +156,15 @@ async def on_confirm(ask: Ask, interaction: Interaction) -> Reply:
 
 
 INTERACTIONS[CONFIRM_WORD] = on_confirm
+
+
+def opens_form_at_once(text: str, *, today: date) -> bool:
+    """Whether the command opens a form at once (bare `review record`): an edge hurries it along, as
+    Slack's trigger id for the modal lasts 3 seconds."""
+    try:
+        return isinstance(parse(split_confirm(text)[0], today=today), c.ReviewRecordForm)
+    except TacBotError:
+        return False
 
 
 async def handle(core: Core, command: Command, *, confirmed: bool = False) -> Reply:

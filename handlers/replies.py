@@ -117,6 +117,10 @@ class Reply:
     # message there. Safeguarding (`concern`, the disclosure reminder) uses it.
     direct: bool = False
     attachments: tuple[Attachment, ...] = ()
+    # An input request whose form the platform opens at once where it can (Slack: a modal from the slash
+    # command's trigger id; Teams: the form card itself). The reply, with its Open form button, is the
+    # fallback where it cannot.
+    opens_form: str | None = None
 
     @staticmethod
     def text(*spans: Span, private: bool = True, direct: bool = False) -> Reply:

@@ -25,7 +25,7 @@ from bot.slack.prompt import prompt_view
 from bot.slack.render import ACTION_PREFIX, view_blocks
 from bot.slack.respond import Http, answer
 from handlers.core import Core
-from handlers.dispatch import handle, handle_interaction
+from handlers.dispatch import handle, handle_interaction, opens_form_at_once
 from handlers.home import overview
 from handlers.membership import member_left_room
 from handlers.model import Actor
@@ -64,11 +64,22 @@ def build_slack_app(
     http = http or Http()
 
     async def run_command(body: dict[str, Any]) -> None:
-        await answer(http.webhook(body["response_url"]), await handle(core, incoming.command(body)))
+        command = incoming.command(body)
+        reply = await handle(core, command)
+        trigger = str(body.get("trigger_id") or "")
+        if (
+            reply.opens_form
+            and trigger
+            and await forms.open_at_once(command.actor, reply.opens_form, trigger)
+        ):
+            return  # the modal is the answer
+        await answer(http.webhook(body["response_url"]), reply)
 
     async def on_tac(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        background.spawn(run_command(body), name="slash command")
+        today = core.clock.now().astimezone(core.tz).date()
+        urgent = opens_form_at_once(str(body.get("text") or ""), today=today)  # the trigger id lasts 3 s
+        background.spawn(run_command(body), name="slash command", urgent=urgent)
 
     app.command("/tac")(on_tac)
 

@@ -24,6 +24,7 @@ from handlers.core import Core
 from handlers.dispatch import error_reply
 from handlers.errors import TacBotError
 from handlers.forms import api
+from handlers.model import Actor
 from handlers.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,18 @@ class FormListeners:
             log.warning("could not open a form: %s", error.response.get("error"))
             again = Reply.text("Sorry, the form did not open in time. Please press Open form again.")
             await tell(self.core, self.http, actor, again, press.response_url)
+
+    async def open_at_once(self, actor: Actor, request_id: str, trigger_id: str) -> bool:
+        """A command's own form as a modal from its trigger id; False (answer in chat instead) if not."""
+        try:
+            view = open_view(self.core, actor, request_id)
+            await self.client.views_open(trigger_id=trigger_id, view=view)
+        except TacBotError:
+            return False
+        except SlackApiError as error:  # expired_trigger_id: the chat answer carries Open form
+            log.warning("could not open a form at once: %s", error.response.get("error"))
+            return False
+        return True
 
     async def on_draft(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()

@@ -20,6 +20,7 @@ from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot.teams import file_consent, form_turn
 from bot.teams.cards import CARD_CONTENT_TYPE, render_card
+from bot.teams.form_flow import open_card
 from bot.teams.platform import TeamsPlatform, card_activity
 from bot.teams.refs import acting_user, tenant
 from bot.teams.translate import (
@@ -32,6 +33,7 @@ from bot.teams.translate import (
 )
 from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
+from handlers.errors import TacBotError
 from handlers.forms import api
 from handlers.model import Command
 from handlers.platform import PlatformError
@@ -118,6 +120,10 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if answer.direct and not is_personal(data):
             await self._direct(data, answer)
             return
+        form = self._form_card(data, answer)
+        if form is not None:  # the command's own form: the card itself, not a button to get it
+            await self._show(turn_context, form, in_place=False)
+            return
         await turn_context.send_activity(card_activity(answer))
 
     async def _direct(self, data: dict[str, Any], answer: Reply) -> None:
@@ -127,6 +133,14 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             await self.platform.direct_message(workspace=actor.workspace, user_id=actor.user_id, reply=answer)
         except PlatformError:
             log.warning("Could not send a private reply by 1:1 chat; nothing was said in the channel")
+
+    def _form_card(self, data: dict[str, Any], reply: Reply) -> dict[str, Any] | None:
+        if reply.opens_form is None:
+            return None
+        try:
+            return open_card(self.core, actor_of(data), reply.opens_form)
+        except TacBotError:
+            return None
 
     async def _form(self, turn_context: TurnContext, pending: Awaitable[form_turn.FormAnswer]) -> None:
         """Show the form card (in place of the card pressed when possible), reply, then tell the room."""
@@ -185,7 +199,8 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             if result.post is not None:
                 await api.announce(self.core, result.post)
         else:
-            value = render_card(await self._reply(turn_context))
+            reply = await self._reply(turn_context)
+            value = self._form_card(data, reply) or render_card(reply)
         return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=value)
 
     async def on_teams_file_consent_accept(

@@ -8,6 +8,7 @@ filled in when it is opened and checked again when it is submitted.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from sqlalchemy.orm import Session
@@ -60,7 +61,7 @@ async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
                 cal=calendar_for(s, ask, school_id=case.school_id),
             )
         request_id, title = request.id, case_title(case)
-    return reply(
+    asked = reply(
         para(
             "Record the review meeting of ",
             Strong(title),
@@ -75,6 +76,7 @@ async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
         ),
         summary=f"Record the review of {title}",
     )
+    return replace(asked, opens_form=str(request_id))
 
 
 def _next(answers_date: object, answers_time: object) -> tuple[date | None, time | None]:

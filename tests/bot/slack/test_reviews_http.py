@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from icalendar import Calendar
 
+from handlers.clock import ManualClock
 from tests.bot.slack.test_slack_http import open_case
 from tests.fakes.blockkit import check_blocks
 from tests.fakes.slack_driver import SlackDriver, buttons_in, press_payload
@@ -72,3 +74,30 @@ async def test_a_large_plan_fits_block_kit_and_slack_accepts_it(slack: SlackDriv
     text = json.dumps(shown)
     assert "Outcome 1: Robin" in text and "<@U0TOM>" in text
     assert "&lt;!here&gt;" in text and "<!here>" not in text  # the fake also checks nothing pings
+
+
+async def test_review_record_opens_its_modal_at_once_from_the_commands_trigger(
+    slack: SlackDriver, clock: ManualClock
+) -> None:
+    room = await with_tom(slack)
+    await slack.command("U0SAM", "review on 20/10 at 14:30", channel=room)
+    before = len(slack.fake.responses)
+    early = len(slack.fake.called("views.open"))
+    await slack.command("U0SAM", "review record", channel=room)  # before the meeting: refused in chat
+    assert "record it once it has started" in json.dumps(slack.fake.responses[-1])
+    assert len(slack.fake.called("views.open")) == early
+    clock.set(datetime(2026, 10, 20, 15, 30, tzinfo=UTC))
+    before = len(slack.fake.responses)
+    await slack.command("U0SAM", "review record", channel=room)
+    (opened,) = slack.fake.called("views.open")[early:]
+    assert opened["trigger_id"] == "1337.42.abcdef" and opened["view"]["type"] == "modal"
+    assert "Who came" in json.dumps(opened["view"])
+    assert len(slack.fake.responses) == before  # the modal is the answer; no button to press
+    first = json.loads(opened["view"]["private_metadata"])["request"]
+    await slack.command("U0SAM", "review record", channel=room)  # typed again: the same form
+    again = slack.fake.called("views.open")[-1]
+    assert json.loads(again["view"]["private_metadata"])["request"] == first
+    slack.fake.fail_next["views.open"] = ["expired_trigger_id"]
+    await slack.command("U0SAM", "review record", channel=room)
+    fallback = slack.fake.responses[-1]
+    assert any(json.loads(b["value"])["a"] == "form.open" for b in buttons_in([fallback]))
