@@ -1,5 +1,5 @@
-"""`review record` on Teams (issue 10, part 3): the form card itself, not a button to get it; before the
-meeting starts, a refusal saying when it is."""
+"""Issue 10 on Teams: `review record` answers with the form card itself (not a button to get it) and is
+refused before the meeting starts; `close` with work open asks first and its Confirm button closes."""
 
 from __future__ import annotations
 
@@ -35,3 +35,23 @@ async def test_review_record_answers_with_the_form_card(teams: TeamsHarness, clo
     card = json.dumps(card_of(teams))
     assert "Input.ChoiceSet" in card and "Who came" in card and "Open form" not in card
     assert "Tom" in card  # the team is offered
+
+
+async def test_close_asks_first_and_the_confirm_button_closes(teams: TeamsHarness) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Case
+    from tests.bot.teams.test_chasers import _buttons
+
+    await teams.say("sam", "open Robin")
+    assert teams.graph is not None
+    room = next(iter(teams.graph.channels))
+    await teams.say("sam", "invite @tom class-teacher", room=room)
+    await teams.say("sam", 'action add "Phonics group" owner @tom due in 2 weeks', room=room)
+    asked = await teams.say("sam", "close", room=room)
+    assert "still has open work" in asked and "Phonics group" in asked
+    confirm = _buttons(teams.connector.sent[-1])["Confirm"]
+    assert "Only the key worker" in await teams.press("tom", confirm["data"])
+    assert "Closed" in await teams.press("sam", confirm["data"])
+    with teams.core.db.transaction() as s:
+        assert s.scalars(select(Case)).one().status == "closed"
