@@ -19,17 +19,18 @@ from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.chasing import messages, queueing
-from handlers.chasing.subjects import form_title
+from handlers.chasing.subjects import action_about, form_title
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.forms.buttons import open_form
 from handlers.grammar.dates import parse_date
 from handlers.model import Interaction
 from handlers.platform import ChatPlatform
-from handlers.replies import Reply, para, reply
+from handlers.replies import Reply, Span, para, reply
 from storage import audit
 from storage.models import Action, Case, InputRequest, Person
 from storage.repo import cases as case_repo
+from storage.repo.plan import REMOVED
 
 GONE = "That reminder is about something you can no longer see or change."
 DEAD_BUTTON = "That button no longer does anything."
@@ -61,6 +62,11 @@ class Owed(Protocol):
 
     @property
     def number(self) -> int: ...
+
+    @property
+    def about(self) -> tuple[Span, ...]:
+        """The thing itself in words, for the key worker's notice ("Action 2: Phonics group")."""
+        ...
 
     @property
     def area(self) -> str:
@@ -120,7 +126,7 @@ def blocked(s: Session, ask: Ask, owed: Owed, *, reason: str) -> tuple[Notice | 
         ask.platform,
         ask.workspace,
         keyworker.external_id,
-        messages.blocked(case=case, label=label, who=owed.who, reason=reason),
+        messages.blocked(case=case, label=label, who=owed.who, reason=reason, about=owed.about),
     )
     return notice, f"Thanks: I've told the key worker that {label} on {case.reference} is blocked."
 
@@ -191,9 +197,15 @@ class OwedAction:
     def number(self) -> int:
         return self.action.number
 
+    @property
+    def about(self) -> tuple[Span, ...]:
+        return action_about(self.action)
+
     def settled(self) -> Reply | None:
         if self.action.status == "done":
             return Reply.text(f"{self.label} on {self.case.reference} is already done.")
+        if self.action.status == REMOVED:
+            return Reply.text(f"{self.label} on {self.case.reference} was taken off the plan; nothing to do.")
         return None
 
     def done(self, s: Session, ask: Ask) -> Reply:
@@ -248,6 +260,10 @@ class OwedInput:
     @property
     def number(self) -> int:
         return self.request.number
+
+    @property
+    def about(self) -> tuple[Span, ...]:
+        return ()  # its label is the form's title
 
     def settled(self) -> Reply | None:
         if self.request.state == "submitted":

@@ -1,7 +1,9 @@
 """The words of reminders, chasers, escalations and blocks (neutral replies; the digest's: ``digest``).
 
-Privacy: a reminder names the case by reference and alias only (``case_title``) and the subject by its
-number ("Action 2"); never the action's text, the pupil's details or anything typed about them.
+A reminder names the case by reference and alias (``case_title``) and says what it is about in its body
+(``Subject.about``: the action's text, the form's title, the meeting's date, time and place), so nobody
+has to go and look it up. Its notification text (``Reply.summary``, what a phone's lock screen shows) stays
+minimal: the reference and the subject's kind and number, never the alias or the action's text.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -
     """A reminder or chaser to the person who owes something (a DM)."""
     line = _line(step, subject, today)
     blocks: list[Block] = [Heading(f"Reminder: {case_title(case)}"), para(line)]
+    if subject.about:
+        blocks.append(para(*subject.about))
     if subject.answerable and (step in ("due", "before-2") or step.startswith(("overdue", "week-"))):
         answers = chaser_buttons(kind, subject.id)
         blocks.append(Buttons(subject.buttons + answers.buttons))
@@ -82,15 +86,17 @@ def escalation(*, case: Case, subject: Subject, owner: Person | None) -> Reply:
     return reply(
         Heading(f"Overdue: {case_title(case)}"),
         para(*spans),
+        *((para(*subject.about),) if subject.about else ()),
         Note(("You may want to talk to them, or change the plan.",)),
         summary=f"{case.reference}: {subject.label} is overdue",
     )
 
 
-def blocked(*, case: Case, label: str, who: Person, reason: str) -> Reply:
+def blocked(*, case: Case, label: str, who: Person, reason: str, about: tuple[Span, ...] = ()) -> Reply:
     """To the key worker: someone pressed Blocked on a chaser. ``reason`` is user text (escaped)."""
     return reply(
         Heading(f"Blocked: {case_title(case)}"),
         para(mention(who), f" says {label} is blocked: ", reason),
+        *((para(*about),) if about else ()),
         summary=f"{case.reference}: {label} is blocked",
     )

@@ -1,8 +1,9 @@
 """What reminders are about, read from current data when they fire: one ``SubjectSource`` per kind.
 
 Each chaser kind names its source in ``handlers.chasing.registry.KINDS``. A source loads many subjects in
-one query, so a batch costs a bounded number of statements, and describes each without anything about
-the pupil (privacy: reference and alias only).
+one query, so a batch costs a bounded number of statements. A subject's ``label`` ("Action 2") says
+nothing about the pupil and may go in a notification; what it is about, in the team's words, is its
+``about``, shown in the message's body only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session
 from handlers.core import Core
 from handlers.forms.buttons import open_form_button
 from handlers.forms.library import Form, builtin_library
-from handlers.replies import Button
+from handlers.replies import Button, Span, Strong
+from handlers.reviews.common import when
+from scheduler.calendar import LONDON
 from storage.models import Action, InputRequest, Review
 
 
@@ -33,6 +36,9 @@ class Subject:
     owner_id: int | None
     answerable: bool = True  # chasers about it carry Done / Need more time / Blocked buttons
     buttons: tuple[Button, ...] = ()  # shown before the chaser's answers (e.g. Open form)
+    # The thing itself in words (the action's text, the meeting's date, time and place): in the message's
+    # body so nobody has to go and look it up, never in its notification text (``Reply.summary``).
+    about: tuple[Span, ...] = ()
 
 
 class SubjectSource(Protocol):
@@ -51,10 +57,24 @@ class ActionSource:
         rows = session.scalars(select(Action).where(Action.id.in_(wanted)))
         return {
             a.id: Subject(
-                id=a.id, label=f"Action {a.number}", open=a.status == "open", due=a.due, owner_id=a.owner_id
+                id=a.id,
+                label=f"Action {a.number}",
+                open=a.status == "open",
+                due=a.due,
+                owner_id=a.owner_id,
+                about=action_about(a),
             )
             for a in rows
         }
+
+
+def action_about(action: Action) -> tuple[Span, ...]:
+    """What the chaser is about, for its body: "Action 2: Phonics group · Library · 3x weekly"."""
+    spans: list[Span] = [Strong(f"Action {action.number}"), ": ", action.what]
+    for extra in (action.where, action.often):
+        if extra:
+            spans += [" · ", extra]
+    return tuple(spans)
 
 
 def form_title(form_id: str, forms: Mapping[str, Form] | None = None) -> str:
@@ -98,6 +118,7 @@ class ReviewSource:
         if not wanted:
             return {}
         rows = session.scalars(select(Review).where(Review.id.in_(wanted)))
+        tz = core.tz if core is not None else LONDON
         return {
             r.id: Subject(
                 id=r.id,
@@ -106,6 +127,7 @@ class ReviewSource:
                 due=r.starts_at.date() if r.starts_at is not None else None,
                 owner_id=None,
                 answerable=False,
+                about=(Strong("When and where"), ": ", when(r.starts_at, tz, r.place)) if r.starts_at else (),
             )
             for r in rows
         }

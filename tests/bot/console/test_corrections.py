@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from scheduler.delivery import run_due
 from sqlalchemy import select
 
 from bot.console.session import ConsoleBot
+from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
 from storage.models import Action, AuditEvent, Case, Membership, Reminder
 from tests.bot.console.test_use_cases import count
-from tests.scheduler.helpers import at
+from tests.handlers.chasing.helpers import at
 
 pytestmark = pytest.mark.asyncio
 ROOM = "tac-0001"

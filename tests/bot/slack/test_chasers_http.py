@@ -26,7 +26,10 @@ async def chased(slack: SlackDriver, clock: ManualClock) -> dict[str, dict[str, 
     stats = await run_due(slack.core, now=clock.now())
     assert stats.sent == 1
     dm = slack.fake.posts_to("DU0TOM")[-1]
-    assert "Reminder: TAC-0001" in slack.fake.texts([dm]) and "Phonics" not in slack.fake.texts([dm])
+    assert "Reminder: TAC-0001" in slack.fake.texts([dm])
+    # The message names its action; Slack's `text` (the notification) names the reference and kind only.
+    assert "Phonics group" in json.dumps(dm["blocks"])
+    assert dm["text"] == "TAC-0001: Action 1 is due today (Mon 28 Sep)."
     return {b["text"]["text"]: b for b in buttons_in([dm])}
 
 
@@ -111,3 +114,4 @@ async def test_blocked_asks_why_and_tells_the_key_worker(
     assert status == 200 and "told the key worker" in json.dumps(slack.fake.responses[-1])
     note = slack.fake.texts(slack.fake.posts_to("DU0SAM")[-1:])
     assert "Blocked: TAC-0001" in note and "No room free &lt;!channel&gt;" in note
+    assert "Action 1*: Phonics group" in note and "Phonics" not in slack.fake.posts_to("DU0SAM")[-1]["text"]

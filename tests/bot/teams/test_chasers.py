@@ -44,6 +44,10 @@ async def _chaser(teams: TeamsHarness, clock: ManualClock) -> Sent:
     assert sent.conversation == TOM_CHAT
     assert_valid_card(sent.activity["attachments"][0]["content"])
     assert "Reminder: TAC-0001 (Robin)" in sent.text and "Action 1 is due Mon 28 Sep" in sent.text
+    # The card names its action; the notification summary says the reference and the kind only.
+    assert (
+        "Phonics group" in sent.text and sent.activity["summary"] == "TAC-0001: Action 1 is due Mon 28 Sep."
+    )
     return sent
 
 

@@ -32,7 +32,9 @@ async def test_chaser_goes_to_the_owner_in_working_hours_and_done_stops_it(
     assert await tick(bot, clock, at(2026, 9, 24, 8, 5)) == 0  # sent once
     [dm] = bot.sent_to(user="tom")[-1:]
     assert "Reminder: TAC-0001 (Robin)" in dm.text and "Action 1 is due Mon 28 Sep" in dm.text
-    assert "Phonics" not in dm.text and "Smith" not in dm.text  # reference and alias only
+    # The body says what it is about; the notification text names the reference and the kind only.
+    assert "*Action 1*: Phonics group for Robin Smith" in dm.text
+    assert dm.reply.summary == "TAC-0001: Action 1 is due Mon 28 Sep." and "Robin" not in dm.reply.summary
     done = buttons(dm)["Done"]
     reply = await bot.press("tom", done.action, done.value)
     assert "is done" in reply
@@ -93,6 +95,8 @@ async def test_escalation_once_after_the_second_overdue_chaser(bot: ConsoleBot, 
     await tick(bot, clock, at(2026, 10, 2, 9))  # overdue-2, then the escalation at once
     escalations = [d for d in bot.sent_to(user="sam") if "Overdue: TAC-0001 (Robin)" in d.text]
     assert len(escalations) == 1 and "@tom" in escalations[0].text
+    assert "Phonics group for Robin Smith" in escalations[0].text
+    assert "Phonics" not in escalations[0].reply.summary and "Robin" not in escalations[0].reply.summary
     assert steps(bot, "pending") == ["overdue-3"]
     await tick(bot, clock, at(2026, 10, 7, 9))  # overdue-3: no second escalation
     assert len([d for d in bot.sent_to(user="sam") if "Overdue:" in d.text]) == 1

@@ -68,8 +68,11 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     await bot.fill_form("anna", rid, {**EP, "strengths": "Persistent; <!channel> loves Lego"})
     await bot.exec("sam", '/tac review on 10/11/2026 at 09:00 where "Room 2"', room=room)
     assert await tick(bot, clock, at(2026, 10, 27, 9)) == 3  # 14 days before, each member
-    text = [d.text for d in bot.sent_to(user="tom") if "Reminder:" in d.text][-1]
+    reminder = [d for d in bot.sent_to(user="tom") if "Reminder:" in d.text][-1]
+    text = reminder.text
     assert "Reminder: TAC-0001 (Robin)" in text and "The review meeting is on Tue 10 Nov" in text
+    assert "*When and where*: Tue 10 Nov 2026 at 09:00, Room 2" in text  # the time and place, named
+    assert "Room 2" not in reminder.reply.summary and "Robin" not in reminder.reply.summary
     assert "[Done]" not in text
     packs = lambda: [d for d in bot.sent_to(room=room) if "Pack for the review" in d.text]  # noqa: E731
     assert packs() == []
