@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.console.session import ConsoleBot
 from handlers.chasing.delivery import run_due
+from handlers.chasing.ticks import weekly_digest
 from handlers.clock import ManualClock
 from storage.models import Action, AuditEvent, Case, Membership, Reminder
 from tests.bot.console.test_use_cases import count
@@ -199,6 +200,12 @@ async def test_handover_moves_the_case_to_another_member_of_staff(
         ravi = s.scalars(select(Membership).where(Membership.person_id == person_id(bot, "ravi"))).one()
         assert ravi.role == "key-worker" and ravi.active
     assert len(audits(bot, "case.handed_over")) == 2
+    # The digest follows: handed over to a SENCO, the case is in their weekly digest and not in Sam's.
+    assert "now the key worker" in await bot.exec("ravi", "/tac handover @priya", room=ROOM)
+    clock.set(at(2026, 10, 5, 8))
+    await weekly_digest(bot.core)
+    assert any("TAC-0001 (Robin)" in d.text for d in bot.sent_to(user="priya") if "Your TAC week" in d.text)
+    assert not any("TAC-0001" in d.text for d in bot.sent_to(user="sam") if "Your TAC week" in d.text)
     with bot.core.db.transaction() as s:
         assert s.scalars(select(Action)).one().owner_id == person_id(bot, "tom")
 
