@@ -20,7 +20,7 @@ from handlers.core import Core
 from handlers.forms.buttons import open_form_button
 from handlers.forms.library import Form, builtin_library
 from handlers.replies import Button, Span, Strong
-from handlers.reviews.common import when
+from handlers.reviews.times import when
 from scheduler.calendar import LONDON
 from storage.models import Action, InputRequest, Review
 

@@ -5,10 +5,10 @@ about the case reaches them afterwards (not even the actions after a review)."""
 from __future__ import annotations
 
 import pytest
-from handlers.rooms import member_left_room
 from sqlalchemy import select
 
 from bot.console.session import ConsoleBot
+from handlers.membership import member_left_room
 from handlers.replies import Button, Buttons, Reply
 from storage.models import Action
 
