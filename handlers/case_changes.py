@@ -228,13 +228,16 @@ async def _announce_handover(
         await platform.direct_message(
             workspace=workspace,
             user_id=new.external_id,
-            reply=Reply.text(
-                "You are now the key worker of ",
-                Strong(case_title(case)),
-                ", handed over by ",
-                mention(by),
-                ". Its escalations, the weekly digest and the decisions about it come to you; "
-                f"`status case {case.reference}` shows where things stand.",
+            reply=reply(
+                para(
+                    "You are now the key worker of ",
+                    Strong(case_title(case)),
+                    ", handed over by ",
+                    mention(by),
+                    ". Its escalations, the weekly digest and the decisions about it come to you; "
+                    f"`status case {case.reference}` shows where things stand.",
+                ),
+                summary=f"You are now the key worker of {case.reference}",  # the alias is never pushed
                 private=False,
             ),
         )
