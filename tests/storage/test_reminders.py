@@ -57,5 +57,7 @@ def test_a_batch_of_audit_entries_is_recorded_in_one_go(db: Database) -> None:
         audit.record_many(
             s, [audit.Entry("reminder.sent", NOW, detail={"step": "due"}), audit.Entry("reminder.sent", NOW)]
         )
-        rows = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "reminder.sent")))
+        rows = list(
+            s.scalars(select(AuditEvent).where(AuditEvent.action == "reminder.sent").order_by(AuditEvent.id))
+        )
     assert [r.detail for r in rows] == [{"step": "due"}, {}]
