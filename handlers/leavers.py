@@ -3,8 +3,8 @@ actions and requests, and for each action one tap gives it to someone else on th
 
 The buttons carry the command they stand for (``confirm.run``, see ``handlers.confirm``): pressing one is
 typing `action edit <n> owner <@person>` or `action remove <n>`, with the same checks, as the presser.
-Their input requests are cancelled as they leave (nobody else can answer a form addressed to them); the
-key worker can ask someone else with `request`.
+Their input requests are cancelled as they leave (nobody else can answer a form addressed to them); a
+button per request and person asks someone else for the same form (`request <form> from <@person>`).
 """
 
 from __future__ import annotations
@@ -74,8 +74,22 @@ def leaver_blocks(leaver: LeaverWork, *, tz: ZoneInfo, forms: Mapping[str, Form]
             f"action remove {action.number} case {ref}",
         )
         blocks.append(Buttons((*give, cancel)))
+    for request in leaver.work.requests[:MAX_ACTIONS_WITH_BUTTONS]:
+        ask_instead = tuple(
+            Button(
+                f"Input {request.number} from {p.display_name or p.external_id}"[:75],
+                f"{CONFIRM_WORD}.run",
+                f"request {request.form_id} from <@{p.external_id}> case {ref}",
+            )
+            for p in leaver.takers
+        )
+        if ask_instead:
+            blocks.append(Buttons(ask_instead))
     notes = ["Or type `action edit <n> owner @person`, or `action remove <n>`."]
     if leaver.work.requests:
-        notes.append(" Their input requests were cancelled: `request <form> from @person` asks someone else.")
+        notes.append(
+            " Their input requests were cancelled (nobody else can answer a form sent to them): the buttons, "
+            "or `request <form> from @person`, ask someone else."
+        )
     blocks.append(Note(("".join(notes),)))
     return blocks

@@ -62,6 +62,11 @@ async def test_remove_lists_their_open_work_and_a_tap_gives_an_action_to_someone
         assert lee is not None
     assert owner_of(bot, 1) == (lee.id, "open")
     assert "(left the team)" not in await bot.exec("tom", "/tac plan", room=ROOM)
+    ask_tom = choices["Input 1 from Tom Reid"]  # the cancelled request, asked of someone else in one tap
+    assert "Asked @tom for Educational psychology advice" in await bot.press(
+        "sam", ask_tom.action, ask_tom.value
+    )
+    assert bot.form_requests("tom"), "Tom was sent the form"
 
 
 async def test_consent_withdrawn_lists_their_work_and_a_tap_cancels_an_action(bot: ConsoleBot) -> None:
