@@ -77,8 +77,7 @@ def build_slack_app(
 
     async def on_tac(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        today = core.clock.now().astimezone(core.tz).date()
-        urgent = opens_form_at_once(str(body.get("text") or ""), today=today)  # the trigger id lasts 3 s
+        urgent = opens_form_at_once(str(body.get("text") or ""))  # its modal's trigger id lasts 3 s
         background.spawn(run_command(body), name="slash command", urgent=urgent)
 
     app.command("/tac")(on_tac)

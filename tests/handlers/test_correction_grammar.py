@@ -81,3 +81,17 @@ def test_review_times_in_commands() -> None:
     assert isinstance(parsed, c.ReviewPoll) and [s.time() for s in parsed.slots] == [time(15), time(9, 15)]
     record = p('review record decided "x" next 15/1 at 3.30pm')
     assert isinstance(record, c.ReviewRecord) and record.next_at == time(15, 30)
+
+
+def test_a_bare_review_record_is_known_without_parsing() -> None:
+    from handlers.dispatch import opens_form_at_once
+
+    for text in (
+        "review record",
+        "/tac Review Record case TAC-7",
+        "review record confirm",
+        "tac review record",
+    ):
+        assert opens_form_at_once(text), text
+    for text in ('review record decided "x"', "review", "record review", "status"):
+        assert not opens_form_at_once(text), text
