@@ -29,6 +29,7 @@ ALSO_REQUIRED = {
     "conversations.invite": ["channel", "users"],
     "conversations.kick": ["channel", "user"],
     "conversations.archive": ["channel"],
+    "conversations.unarchive": ["channel"],
     "conversations.setTopic": ["channel", "topic"],
     "conversations.setPurpose": ["channel", "purpose"],
     "conversations.open": ["users"],
@@ -43,6 +44,7 @@ NEEDS: dict[str, str | None] = {
     "conversations.invite": "groups:write",
     "conversations.kick": "groups:write",
     "conversations.archive": "groups:write",
+    "conversations.unarchive": "groups:write",
     "conversations.setTopic": "groups:write",
     "conversations.setPurpose": "groups:write",
     "conversations.open": "im:write",
@@ -349,6 +351,10 @@ class FakeSlack(FileUploads):
             return {"ok": False, "error": "already_archived"}
         channel.archived = True
         return {"ok": True}
+
+    def _conversations_unarchive(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's documentation: bot tokens (xoxb-) cannot currently unarchive conversations."""
+        return {"ok": False, "error": "not_allowed_token_type"}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args["users"])

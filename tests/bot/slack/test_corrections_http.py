@@ -43,3 +43,20 @@ async def test_handover_over_slack(slack: SlackDriver, db: Database) -> None:
     await slack.command("U0TOM", "alias Robbie", channel=room)
     with db.transaction() as s:
         assert s.scalars(select(Case)).one().alias == "Robbie"
+
+
+async def test_reopen_on_slack_makes_a_new_channel_as_a_bot_cannot_unarchive(
+    slack: SlackDriver, db: Database
+) -> None:
+    room = await open_case(slack)
+    await slack.command("U0SAM", "invite <@U0TOM|tom> class-teacher", channel=room)
+    await slack.command("U0SAM", "close", channel=room)
+    assert slack.fake.channels[room].archived
+    await slack.command("U0SAM", "reopen case TAC-0001", channel="DU0SAM")
+    assert "Reopened" in json.dumps(slack.fake.responses[-1])
+    assert [c.method for c in slack.fake.attempts if c.method == "conversations.unarchive"]
+    new = slack.fake.channel_named("tac-0001-2")
+    assert new is not None and {"U0SAM", "U0TOM"} <= new.members
+    assert "is open again" in slack.fake.texts(slack.fake.posts_to(new.id))
+    await slack.command("U0TOM", "team", channel=new.id)  # the case is found from its new room
+    assert "Team around" in json.dumps(slack.fake.responses[-1])
