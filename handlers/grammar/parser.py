@@ -244,11 +244,7 @@ def _outcome(w: _Words, ref: str | None, today: date) -> c.Parsed:
         w.end()
         return c.OutcomeMeasure(ref, number, how)
     if sub is None:
-        raise _usage(
-            "outcome",
-            'Use `outcome add "<text>"`, `outcome measure <n> "<how we will know>"`, '
-            '`outcome edit <n> "<text>"` or `outcome remove <n>`.',
-        )
+        raise _usage("outcome", "Say `outcome add`, `outcome measure`, `outcome edit` or `outcome remove`.")
     text = w.quoted("the outcome")[:1000]
     measure: str | None = None
     if w.keyword("measure"):
@@ -272,11 +268,7 @@ def _action(w: _Words, ref: str | None, today: date) -> c.Parsed:
         number = w.number("an action number")
         return c.ActionDue(ref, number, parse_date(w.until((), "a date"), today=today))
     if sub is None:
-        raise _usage(
-            "action",
-            "Say `action add`, `action done <n>`, `action due <n> <date>`, `action edit <n> ...` "
-            "or `action remove <n>`.",
-        )
+        raise _usage("action", "Say `action add`, `done`, `due`, `edit` or `remove` (see the usage below).")
     what = w.quoted("what will be done")[:1000]
     owner: c.PersonRef | None = None
     due: date | None = None
