@@ -8,6 +8,7 @@ typing them with `confirm`, so it can do nothing its presser could not type.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -17,7 +18,7 @@ from scheduler.calendar import SchoolCalendar, is_bank_holiday
 
 CONFIRM_WORD = "confirm"
 _TRAILING = re.compile(r"\s+confirm\s*$", re.IGNORECASE)
-MAX_VALUE = 1900  # Slack caps a button's value at 2000 characters
+MAX_VALUE = 1900  # Slack caps a button's value (our JSON around the words) at 2000 characters
 
 
 def split_confirm(text: str) -> tuple[str, bool]:
@@ -33,7 +34,7 @@ def ask_first(ask: Ask, *, reference: str | None, blocks: list[Block], summary: 
         words = words.split(" ", 1)[1]
     again = f"{words} case {reference}" if reference else words
     out: list[Block] = list(blocks)
-    if len(again) <= MAX_VALUE:
+    if len(json.dumps(again)) <= MAX_VALUE:  # as a platform encodes it (curly quotes become \uXXXX)
         out.append(
             Buttons(
                 (

@@ -124,3 +124,12 @@ async def test_a_meeting_is_not_recorded_before_it_starts_and_times_read_as_writ
     clock.set(datetime(2026, 10, 16, 14, 31, tzinfo=UTC))  # 15:31 in London
     done = await bot.exec("sam", '/tac review record decided "Carry on" next 4/12 at 9am', room=ROOM)
     assert "Next review: Fri 04 Dec 2026 at 09:00" in done
+
+
+async def test_a_command_too_long_for_a_button_is_confirmed_by_typing(bot: ConsoleBot) -> None:
+    await team(bot)
+    await bot.exec("sam", '/tac action add "Phonics group" owner @tom due in 2 weeks', room=ROOM)
+    reason = "“" + "é" * 400 + "”"  # 402 characters, over 2000 once JSON-escaped
+    text = await bot.exec("sam", f"/tac close reason {reason}", room=ROOM)
+    assert "still has open work" in text and "[Confirm]" not in text and "confirm`" in text
+    assert "Closed" in await bot.exec("sam", f"/tac close reason {reason} confirm", room=ROOM)
