@@ -235,3 +235,19 @@ async def test_invite_again_same_role_changes_nothing_and_a_new_role_is_a_change
     roster = await bot.exec("tom", "/tac team", room=ROOM)
     assert roster.count("*champion*") == 1 and "the pupil trusts" in roster
     assert "the pupil trusts" in await bot.exec("tom", "/tac help invite")
+
+
+async def test_an_old_chaser_about_a_removed_action_changes_nothing(
+    bot: ConsoleBot, clock: ManualClock
+) -> None:
+    from tests.handlers.chasing.helpers import buttons
+
+    await team(bot)
+    await bot.exec("sam", '/tac action add "Phonics" owner @tom due 2026-09-28', room=ROOM)
+    clock.set(at(2026, 9, 28, 9))
+    await run_due(bot.core, now=clock.now())
+    done = buttons(bot.sent_to(user="tom")[-1])["Done"]
+    await bot.exec("sam", "/tac action remove 1", room=ROOM)
+    assert "was taken off the plan" in await bot.press("tom", done.action, done.value)
+    with bot.core.db.transaction() as s:
+        assert s.scalars(select(Action)).one().status == "removed"
