@@ -70,6 +70,7 @@ def draft_reply(case: Case, update: FamilyUpdate, parents: list[Person]) -> Repl
             Note(note),
         ),
         summary=f"Draft update for the family of {case.reference}",
+        direct=True,  # the parents are in the room: a draft is for the key worker alone until sent
     )
 
 

@@ -130,9 +130,14 @@ async def test_a_family_update_on_teams_goes_to_the_parent_only(teams: TeamsHarn
     await teams.say("sam", "invite @dan parent-carer", room=room)
     await teams.say("sam", "invite @tom class-teacher", room=room)
     await teams.say("sam", 'outcome add "Robin reads aloud"', room=room)
-    draft = await teams.say("sam", "update family", room=room)
-    assert "Draft update for the family" in draft and "Robin reads aloud" in draft
+    in_room = len([s for s in teams.connector.sent if s.conversation.startswith(room)])
+    typed = message("sam", "update family", service_url=teams.connector.url, room=room, n=teams.ids)
+    assert await teams.post(typed) in (200, 201)
+    assert (
+        len([s for s in teams.connector.sent if s.conversation.startswith(room)]) == in_room
+    )  # not in the room
     offer = [s for s in teams.connector.sent if "Draft update for the family" in s.text][-1]
+    assert "Robin reads aloud" in offer.text and not offer.conversation.startswith("19:")
     edit = button_data(offer, "Edit")
     assert "Update for the family" in await teams.press("sam", edit)
     shown = await teams.press(
