@@ -173,3 +173,25 @@ async def test_a_referral_on_slack_moves_on_and_is_chased_by_dm(
     chased = slack.fake.posts_to("DU0SAM")
     assert "has had no answer since it was sent" in slack.fake.texts(chased)
     assert "Robin" not in chased[-1]["text"]
+
+
+async def test_an_unacknowledged_concern_on_slack_goes_again_and_to_the_senco(
+    slack: SlackDriver, clock: ManualClock
+) -> None:
+    slack.core.dsls = (("slack", "U0JO"),)
+    await slack.command("U0TOM", "concern", channel="DU0TOM")  # from a direct message: no case at all
+    (button,) = [
+        b for b in buttons_in([slack.fake.responses[-1]]) if json.loads(b["value"])["a"] == "form.open"
+    ]
+    await slack.interactive(
+        press_payload("U0TOM", button, channel="DU0TOM", response_url=slack.fake.response_url())
+    )
+    view = slack.fake.called("views.open")[-1]["view"]
+    await slack.interactive(view_payload("U0TOM", view, _state(view, CONCERN), kind="view_submission"))
+    assert len(slack.fake.posts_to("DU0JO")) == 1 and slack.fake.posts_to("DU0SAM") == []
+    clock.set(datetime(2026, 9, 14, 10, 30, tzinfo=ZoneInfo("Europe/London")))  # 1 working hour on
+    await run_due(slack.core, now=clock.now())
+    again = slack.fake.posts_to("DU0JO")
+    assert len(again) == 2 and "not yet acknowledged" in slack.fake.texts(again[-1:])
+    assert "scared of his brother" in slack.fake.texts(slack.fake.posts_to("DU0SAM"))
+    assert "Robin" not in slack.fake.posts_to("DU0SAM")[-1]["text"]

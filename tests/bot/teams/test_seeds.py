@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from handlers.chasing.delivery import run_due
+from handlers.clock import ManualClock
 from tests.bot.teams.conftest import TeamsHarness
 from tests.bot.teams.fakes import PEOPLE, Sent, message
 from tests.directory import load_example
@@ -166,3 +170,19 @@ async def test_a_referral_on_teams(teams: TeamsHarness) -> None:
     assert "can't find TAC-0001" in await teams.say("tom", "referral 1 closed case TAC-0001")
     listing = await teams.say("sam", "referrals", room=room)
     assert "CAMHS" in listing and "why: Anxiety" in listing
+
+
+async def test_an_unacknowledged_concern_on_teams_goes_again_and_to_the_senco(
+    teams: TeamsHarness, clock: ManualClock
+) -> None:
+    teams.core.dsls = (("teams", PEOPLE["ravi"].id),)
+    await teams.say("tom", "concern")  # in a 1:1 chat: no case at all
+    offer = [s for s in teams.connector.sent if "Write down your safeguarding concern" in s.text][-1]
+    opened = button_data(offer, "Open form")
+    await teams.press("tom", opened)
+    await teams.press("tom", {"action": "form.submit", "request": opened["value"], **CONCERN})
+    clock.set(datetime(2026, 9, 14, 10, 30, tzinfo=ZoneInfo("Europe/London")))
+    await run_due(teams.core, now=clock.now())
+    resent = [s for s in teams.connector.sent if "not yet acknowledged" in s.text]
+    assert len(resent) == 2  # the DSL again, and the SENCO
+    assert all("scared of his brother" in s.text for s in resent)
