@@ -9,22 +9,23 @@ from __future__ import annotations
 from handlers import access
 from handlers.concerns.common import FOR_WHOM, dsl_ids, form_key
 from handlers.core import Ask
-from handlers.errors import NotAllowed
 from handlers.grammar import commands as c
 from handlers.replies import Button, Buttons, Note, Reply, para
 from storage.repo import cases as case_repo
 from storage.repo import concerns as repo
 
-NO_DSL = NotAllowed(
+NO_DSL = (
     "No Designated Safeguarding Lead is set up in TAC Bot, so it cannot take a concern.",
-    hint="Tell your DSL in person now, and ask an administrator to set TACBOT_DSL. "
+    "Tell your DSL in person now, and ask an administrator to set TACBOT_DSL. "
     "If a child is in immediate danger, call 999.",
 )
 
 
 async def start_concern(ask: Ask, cmd: c.ConcernStart) -> Reply:
-    if not dsl_ids(ask.core, ask.command.actor.platform):
-        raise NO_DSL
+    if not dsl_ids(ask.core, ask.command.actor.platform):  # a refusal for the asker alone, like the form
+        return Reply(
+            blocks=tuple(para(line) for line in NO_DSL), summary=NO_DSL[0], refused=True, direct=True
+        )
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         case_id: int | None = None

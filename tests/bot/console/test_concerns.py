@@ -129,6 +129,7 @@ async def test_without_a_dsl_a_concern_is_refused_and_the_raiser_told_to_go_in_p
     bot.core.dsls = (("slack", "U0DSL"),)  # a DSL, but not on this platform
     refused = await bot.exec("tom", "/tac concern")
     assert "No Designated Safeguarding Lead is set up" in refused and "in person" in refused
+    assert bot.replies[-1][1].refused and bot.replies[-1][1].direct
     with bot.core.db.transaction() as s:
         assert s.scalars(select(Concern)).all() == []
 
