@@ -109,3 +109,16 @@ async def test_bad_update_commands_are_refused_and_send_nothing(bot: ConsoleBot)
         "tom", buttons_of(bot, -3)["Edit"][1], {"text": "x"}
     )
     assert bot.sent_to(user="jo") == []
+
+
+async def test_an_update_that_reaches_nobody_stays_a_draft(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac update family", room=room)
+    bot.platform.fail_next["direct_message"] = "The chat service is down."
+    assert "could not be sent; it is kept as a draft" in await bot.exec(
+        "sam", "/tac update family send", room=room
+    )
+    with bot.core.db.transaction() as s:
+        assert [u.state for u in s.scalars(select(FamilyUpdate))] == ["draft"]
+        assert s.scalars(select(AuditEvent).where(AuditEvent.action == "family.update_sent")).all() == []
+    assert "Sent the update to @jo" in await bot.exec("sam", "/tac update family send", room=room)
