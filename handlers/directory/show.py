@@ -42,10 +42,13 @@ def not_in_directory(services: Sequence[Service], word: str, *, command: str) ->
     """The refusal for a service the directory does not hold, with the closest id or the ids there are."""
     keys = [s.key for s in services]
     close = difflib.get_close_matches(word.lower(), keys, n=1)
+    outside = (
+        ' To refer somewhere outside it, quote the name: `refer "<name>"`.' if command == "refer" else ""
+    )
     if not services:
-        return NotFound("The school has no service directory yet.", hint=EMPTY_HINT)
+        return NotFound("The school has no service directory yet.", hint=EMPTY_HINT + outside)
     hint = f"Did you mean `{command} {close[0]}`?" if close else "The directory has: " + ", ".join(keys[:20])
-    return NotFound(f"There is no service called {word[:60]} in the school's directory.", hint=hint)
+    return NotFound(f"There is no service called {word[:60]} in the school's directory.", hint=hint + outside)
 
 
 def suggestions_for_role(services: Sequence[Service], role: str) -> list[Service]:

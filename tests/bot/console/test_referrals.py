@@ -82,7 +82,8 @@ async def test_a_referral_moves_through_its_states_and_is_listed(bot: ConsoleBot
 async def test_bad_referral_commands_are_refused_and_change_nothing(bot: ConsoleBot) -> None:
     await case_with_team(bot)
     await bot.exec("sam", '/tac consent given by "Jo Taylor" scope all', room=ROOM)
-    assert "Did you mean `refer salt`?" in await bot.exec("sam", "/tac refer slat", room=ROOM)
+    suggested = await bot.exec("sam", "/tac refer slat", room=ROOM)
+    assert "Did you mean `refer salt`?" in suggested and 'quote the name: `refer "<name>"`' in suggested
     assert "Only the key worker" in await bot.exec("tom", "/tac refer salt", room=ROOM)
     assert "needs a service" in await bot.exec("sam", "/tac refer", room=ROOM)
     await bot.exec("sam", "/tac refer salt", room=ROOM)
