@@ -92,9 +92,9 @@ async def show_service(ask: Ask, cmd: c.ServiceShow) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         found = list(repo.directory(s, school_id=who.school.id))
-    service = find(found, cmd.name)
-    if service is None:
-        raise not_in_directory(found, cmd.name, command="service")
+        service = find(found, cmd.name)
+        if service is None:  # refused inside the transaction: nothing is written
+            raise not_in_directory(found, cmd.name, command="service")
     fields: list[tuple[str, tuple[Span, ...]]] = [
         ("Remit", (service.remit,)),
         ("Who is eligible", (service.eligibility,)),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.console.session import ConsoleBot
+from storage.models import Person
 from tests.directory import load_example
 
 pytestmark = pytest.mark.asyncio
@@ -49,3 +51,13 @@ async def test_invite_suggests_the_agency_from_the_directory(bot: ConsoleBot) ->
     assert "From the school's directory" not in await bot.exec(
         "sam", "/tac invite @tom class-teacher", room="tac-0001"
     )
+
+
+async def test_a_refused_lookup_writes_nothing(bot: ConsoleBot) -> None:
+    def people() -> int:
+        with bot.core.db.transaction() as s:
+            return int(s.scalar(select(func.count()).select_from(Person)) or 0)
+
+    before = people()
+    assert "no service directory yet" in await bot.exec("dan", "/tac service given owner")
+    assert people() == before  # not even the asker's first record
