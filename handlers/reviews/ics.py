@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+
+from handlers.reviews.vtimezone import vtimezone
 
 MIME = "text/calendar"
 
@@ -27,7 +30,7 @@ class Meeting:
 
 
 def ics(meeting: Meeting, *, stamp: datetime, cancelled: bool = False) -> bytes:
-    """The meeting as an .ics file; times carry TZID and the calendar a matching VTIMEZONE."""
+    """The meeting as an .ics file; times carry TZID and the calendar a VTIMEZONE written as RRULEs."""
     cal = Calendar()
     cal.add("prodid", "-//TAC Bot//Team Around the Child//EN")
     cal.add("version", "2.0")
@@ -43,6 +46,8 @@ def ics(meeting: Meeting, *, stamp: datetime, cancelled: bool = False) -> bytes:
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if meeting.place:
         event.add("location", meeting.place)
+    zone = meeting.starts.tzinfo
+    if isinstance(zone, ZoneInfo):
+        cal.add_component(vtimezone(zone, year=meeting.starts.year))
     cal.add_component(event)
-    cal.add_missing_timezones()
     return bytes(cal.to_ical())
