@@ -88,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic's validation error, shown without a traceback
         print(f"tacbot: bad configuration: {exc}", file=sys.stderr)
         return 2
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
     from handlers.forms.library import FormDefinitionError
 
     try:
@@ -95,6 +97,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FormDefinitionError as exc:
         print(f"tacbot: a form is broken, so TAC Bot will not start: {exc}", file=sys.stderr)
         return 2
+    except (DBAPIError, ArgumentError) as exc:
+        print(f"tacbot: {database_problem(settings.database_url, exc)}", file=sys.stderr)
+        return 2
+
+
+def database_problem(url: str, exc: Exception) -> str:
+    """One line saying which database could not be used and why (no password, no traceback)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        shown = "DATABASE_URL"
+    reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    first = next((line.strip() for line in str(reason).splitlines() if line.strip()), type(reason).__name__)
+    return f"cannot use the database {shown} ({first}). Check DATABASE_URL and that the server is up."
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

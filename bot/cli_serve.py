@@ -15,9 +15,11 @@ log = logging.getLogger(__name__)
 
 def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     """The platform edges and the clock that this configuration turns on."""
+    from bot.notices import notices_plugin
     from bot.teams.endpoint import teams_plugin
 
-    plugins: list[Plugin] = [teams_plugin(settings)]  # TeamsConfigError: production with no app id
+    plugins: list[Plugin] = [notices_plugin(settings)]
+    plugins.append(teams_plugin(settings))  # TeamsConfigError: production with no app id
     if scheduler:
         from bot.ticker import ticker_plugin
 

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
     working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
     forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
+    privacy_url: str | None = Field(default=None, alias="TACBOT_PRIVACY_URL")
+    terms_url: str | None = Field(default=None, alias="TACBOT_TERMS_URL")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

@@ -29,6 +29,16 @@ def package(settings: Settings, *, out: str, app_id: str | None, domain: str | N
             f"tacbot: no --domain given; using {domain}: pass the host TAC Bot is served from.",
             file=sys.stderr,
         )
-    path = build_package(Path(out), app_id=app_id, domain=domain)
+    for name, url in (("TACBOT_PRIVACY_URL", settings.privacy_url), ("TACBOT_TERMS_URL", settings.terms_url)):
+        if url and not url.startswith("https://"):
+            print(f"tacbot: {name} must be an https:// address (Teams refuses others).", file=sys.stderr)
+            return 2
+    path = build_package(
+        Path(out),
+        app_id=app_id,
+        domain=domain,
+        privacy_url=settings.privacy_url,
+        terms_url=settings.terms_url,
+    )
     print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
     return 0

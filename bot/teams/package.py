@@ -46,8 +46,19 @@ def outline_icon() -> bytes:
     return png(32, 32, lambda x, y: (255, 255, 255, 255) if _mark(x / 32, y / 32) else (0, 0, 0, 0))
 
 
-def manifest(*, app_id: str, domain: str, version: str = "0.1.0") -> dict[str, Any]:
-    """The packaged manifest with this bot's app id and the domain it is served from filled in."""
+def manifest(
+    *,
+    app_id: str,
+    domain: str,
+    version: str = "0.1.0",
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
+) -> dict[str, Any]:
+    """The packaged manifest with this bot's app id and the domain it is served from filled in.
+
+    The privacy and terms links are the school's own pages when given, else the ``/privacy`` and
+    ``/terms`` pages that `tacbot serve` answers on that domain (``bot.notices``).
+    """
     data: dict[str, Any] = json.loads(
         resources.files("bot.teams").joinpath("manifest.json").read_text("utf-8")
     )
@@ -56,13 +67,20 @@ def manifest(*, app_id: str, domain: str, version: str = "0.1.0") -> dict[str, A
     data["bots"][0]["botId"] = app_id
     data["validDomains"] = [domain]
     site = f"https://{domain}/"
-    data["developer"].update(websiteUrl=site, privacyUrl=site + "privacy", termsOfUseUrl=site + "terms")
+    data["developer"].update(
+        websiteUrl=site,
+        privacyUrl=privacy_url or site + "privacy",
+        termsOfUseUrl=terms_url or site + "terms",
+    )
     return data
 
 
-def build_package(out: Path, *, app_id: str, domain: str) -> Path:
+def build_package(
+    out: Path, *, app_id: str, domain: str, privacy_url: str | None = None, terms_url: str | None = None
+) -> Path:
+    data = manifest(app_id=app_id, domain=domain, privacy_url=privacy_url, terms_url=terms_url)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest(app_id=app_id, domain=domain), indent=2))
+        archive.writestr("manifest.json", json.dumps(data, indent=2))
         archive.writestr("color.png", color_icon())
         archive.writestr("outline.png", outline_icon())
     return out
