@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from handlers.core import Ask
-from handlers.errors import NotAllowed, NotFound, UsageError
+from handlers.errors import NotAllowed, NotFound, UsageError, WhichCase
 from handlers.grammar.commands import PersonRef
 from storage.models import Case, Membership, Person, School
 from storage.repo import cases as case_repo
@@ -99,6 +99,19 @@ def case_for(session: Session, ask: Ask, who: Asker, ref: str | None) -> CaseAcc
     if membership is None:
         raise not_found(ref or case.reference)
     return CaseAccess(who, case, membership)
+
+
+def case_or_only_case(session: Session, ask: Ask, who: Asker, ref: str | None, *, word: str) -> CaseAccess:
+    """``case_for``, except that in a direct message with no case named, someone on exactly one open
+    case means that one, and someone on several is asked which (``WhichCase``, shown as buttons).
+    Only for commands that read (`status`, `plan`, `team`): nothing changes on a guess."""
+    if ref is None and ask.command.room_id is None:
+        mine = case_repo.open_cases_of_member(session, school_id=who.school.id, person_id=who.person.id)
+        if len(mine) == 1:
+            ref = mine[0].reference
+        elif mine:
+            raise WhichCase(word=word, cases=tuple((c.reference, c.alias) for c in mine))
+    return case_for(session, ask, who, ref)
 
 
 def require_key_worker(access: CaseAccess, what: str) -> None:

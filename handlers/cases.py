@@ -230,10 +230,12 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
 async def list_cases(ask: Ask, cmd: c.Cases) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
-        access.require_senco(s, who, "list cases")
+        senco = people.is_senco(s, person_id=who.person.id)
         rows = case_repo.open_cases_of_member(s, school_id=who.school.id, person_id=who.person.id)
     if not rows:
-        return Reply.text("You have no open cases. Open one with `open <alias>`.")
+        if senco:
+            return Reply.text("You have no open cases. Open one with `open <alias>`.")
+        return Reply.text("You are not on any open case. A case's key worker adds you with `invite`.")
     items = tuple(
         (Strong(r.reference), f" {r.alias} · {r.route}" + (f" · year {r.year_group}" if r.year_group else ""))
         for r in rows

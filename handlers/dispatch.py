@@ -18,7 +18,7 @@ from handlers.concerns.disclosure import reminder as disclosure_reminder
 from handlers.confirm import CONFIRM_WORD, split_confirm
 from handlers.core import Ask, Core
 from handlers.directory import show as directory
-from handlers.errors import TacBotError, UsageError
+from handlers.errors import TacBotError, UsageError, WhichCase
 from handlers.family import update as family
 from handlers.forms import inputs as form_inputs
 from handlers.forms import interactions as form_interactions
@@ -30,7 +30,7 @@ from handlers.model import Command, Interaction
 from handlers.plan import actions, corrections, outcomes, view
 from handlers.plan.export.use_case import export_plan
 from handlers.referrals import use_cases as referrals
-from handlers.replies import Reply, para, reply
+from handlers.replies import Button, Buttons, Reply, para, reply
 from handlers.reviews import meeting, poll, record, record_form
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,11 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
 
 
 def error_reply(error: TacBotError) -> Reply:
+    if isinstance(error, WhichCase):
+        buttons = tuple(
+            Button(f"{ref} ({alias})", f"{CASE_AREA}.{error.word}", ref) for ref, alias in error.cases[:12]
+        )
+        return replace(reply(para(error.message), Buttons(buttons), summary=error.message), refused=True)
     if isinstance(error, UsageError) and error.command:
         return replace(usage_reply(error.command, error.message, error.hint), refused=True)
     blocks = [para(error.message)]
@@ -146,6 +151,23 @@ async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
             "Sorry, something went wrong on our side. Please try again; "
             "if it keeps happening, tell your administrator."
         )
+
+
+CASE_AREA = "case"
+_CASE_WORDS = ("status", "plan", "team")  # the reads `case_or_only_case` offers a choice of case for
+
+
+async def on_case_pick(ask: Ask, interaction: Interaction) -> Reply:
+    """A case picked from ``WhichCase``'s buttons: the command runs for it, with every usual check."""
+    word = interaction.action.partition(".")[2]
+    ref = interaction.value.strip().upper()
+    if word not in _CASE_WORDS or not ref.startswith("TAC-") or not ref[4:].isdigit():
+        return replace(Reply.text("That button no longer does anything."), refused=True)
+    command = Command(actor=interaction.actor, text=f"{word} case {ref}", room_id=interaction.room_id)
+    return await handle(ask.core, command)
+
+
+INTERACTIONS[CASE_AREA] = on_case_pick
 
 
 async def on_confirm(ask: Ask, interaction: Interaction) -> Reply:

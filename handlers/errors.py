@@ -31,6 +31,18 @@ class BadDate(UsageError):
     pass
 
 
+class WhichCase(UsageError):
+    """A command typed in a direct message by someone on several cases: they pick one (as buttons)."""
+
+    def __init__(self, *, word: str, cases: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(
+            f"You are on {len(cases)} cases: which one?",
+            hint=f"Pick one, or name it, like `{word} case {cases[0][0]}`.",
+        )
+        self.word = word
+        self.cases = cases  # (reference, alias), the asker's own open cases
+
+
 class NotAllowed(TacBotError):
     """The asker may not do this (role, key worker, SENCO)."""
 

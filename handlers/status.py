@@ -33,7 +33,7 @@ def stage(*, status: str, consent: frozenset[str], outside: int, outcomes: int, 
 async def status(ask: Ask, cmd: c.Status) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
-        acc = access.case_for(s, ask, who, cmd.case_ref)
+        acc = access.case_or_only_case(s, ask, who, cmd.case_ref, word="status")
         case = acc.case
         members = case_repo.active_members(s, case_id=case.id)
         consent = scopes_in_force(s, case_id=case.id)

@@ -165,7 +165,7 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
 async def roster(ask: Ask, cmd: c.Team) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
-        acc = access.case_for(s, ask, who, cmd.case_ref)
+        acc = access.case_or_only_case(s, ask, who, cmd.case_ref, word="team")
         case = acc.case
         members = case_repo.active_members(s, case_id=case.id)
         persons = people.people_by_id(s, ids={m.person_id for m in members})

@@ -119,7 +119,7 @@ USAGES: tuple[Usage, ...] = (
     ),
     _U("plan", "plan | plan export", "the joint agency plan; export it as Word and PDF", "plan", "member"),
     _U("status", "status", "the case at a glance", "status case TAC-0007", "member"),
-    _U("cases", "cases", "your open cases", "cases", "SENCO"),
+    _U("cases", "cases", "the open cases you are on", "cases", "anyone"),
     _U("define", "define <term>", "a term as each profession uses it", "define provision", "anyone"),
     _U(
         "priority",

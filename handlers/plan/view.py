@@ -112,6 +112,6 @@ def plan_blocks(plan: PlanSnapshot) -> list[Block]:
 async def show_plan(ask: Ask, cmd: c.PlanShow) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
-        acc = access.case_for(s, ask, who, cmd.case_ref)
+        acc = access.case_or_only_case(s, ask, who, cmd.case_ref, word="plan")
         plan = snapshot.load(s, case=acc.case, today=ask.today, tz=ask.core.tz)
     return reply(*plan_blocks(plan), summary=f"Plan for {plan.reference}")
