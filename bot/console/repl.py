@@ -17,7 +17,8 @@ HELP = """Type /tac commands (the /tac is optional). Mention people as @handle.
   :as <handle>     type as someone else        :in <room>   type in a case room (e.g. :in tac-0001)
   :dm              type in your DM with the bot :who         the people of this school
   :rooms           the rooms and who is in them :quit        leave
-  :form <n>        open form request n (its Open form button) and answer its questions one by one"""
+  :form <n>        open form request n (its Open form button) and answer its questions one by one
+                   (in a form: :back goes back a question, :draft saves, :cancel stops keeping a draft)"""
 
 
 def show_delivery(out: TextIO) -> Callable[[Delivery], None]:
@@ -58,10 +59,19 @@ async def run_repl(
             arg = arg.strip().lstrip("@#")
             if word in ("quit", "q", "exit"):
                 return 0
-            if word == "as" and arg in BY_HANDLE:
-                who = arg
-            elif word == "in" and platform.room_by_name(arg):
-                room = arg
+            if word == "as":
+                if arg in BY_HANDLE:
+                    who = arg
+                else:
+                    out.write(
+                        f"No @{arg} in this school; try one of {', '.join('@' + h for h in BY_HANDLE)}.\n"
+                    )
+            elif word == "in":
+                if platform.room_by_name(arg):
+                    room = arg
+                else:
+                    names = ", ".join("#" + r.name for r in platform.rooms.values()) or "none yet"
+                    out.write(f"No room #{arg}. Rooms: {names}.\n")
             elif word == "form" and arg:
 
                 async def read(prompt: str) -> str:

@@ -148,8 +148,9 @@ async def test_missing_and_bad_answers_are_refused_per_field(bot: ConsoleBot) ->
     await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
     rid = bot.form_requests("anna")[0]
     text = await bot.fill_form("anna", rid, {**EP, "strengths": "", "next_contact": "soon"})
-    assert "strengths: Please answer this question." in text
-    assert "next_contact: Enter a date like 2026-12-15." in text
+    assert "Strengths and interests: Please answer this question." in text
+    assert "Date of your next planned contact: Enter a date like 2026-12-15." in text
+    assert "strengths:" not in text and "next_contact" not in text
     assert rows(bot, FormSubmission) == [] and rows(bot, InputRequest)[0].state == "open"
     reply = await bot.press("anna", "form.submit", rid, inputs={"involvement": "x"})
     assert "Some answers need another look" in reply and "*Outcomes sought*: Please answer" in reply
@@ -203,15 +204,15 @@ async def test_the_console_asks_the_questions_one_by_one(bot: ConsoleBot) -> Non
         [
             "Tom Reid and Mum",  # knows_best
             "Drawing",  # strengths
-            "",  # most_successful: skipped, but required
+            "",  # most_successful: required, so asked again at once
+            "Mornings, one to one",  # most_successful
             "Reading aloud",  # concerns
-            "1,3",  # contexts
+            "1,transitions",  # contexts: by number and by label
             "",  # details
             "2",  # conveyed
             "In the case room, team only",  # recorded_shared
             "y",  # parents_informed
-            "2026-10-01",  # review_on
-            "Mornings, one to one",  # most_successful, asked again
+            "1/10/2026",  # review_on, day first
         ]
     )
     out = io.StringIO()
@@ -222,12 +223,14 @@ async def test_the_console_asks_the_questions_one_by_one(bot: ConsoleBot) -> Non
 
     text = await ask_questions(bot.core, bot.actor("tom"), rid, read, out.write)
     assert text.startswith("Thank you. *Preparation before a specialist's first visit*")
-    assert "most_successful: Please answer this question." in out.getvalue()
+    assert "When is the pupil most successful?: Please answer this question." in out.getvalue()
+    assert "most_successful" not in out.getvalue()  # questions by their label, never the field id
     assert "  1. Lessons" in out.getvalue()
     (sub,) = rows(bot, FormSubmission)
     assert sub.answers["concern_contexts"] == ["lessons", "transitions"]
     assert sub.answers["conveyed"] == ["report"] and sub.answers["parents_informed"] is True
     assert sub.answers["most_successful"] == "Mornings, one to one"
+    assert sub.answers["review_on"] == "2026-10-01"
 
 
 async def test_a_school_form_can_be_requested(bot: ConsoleBot, tmp_path: Path) -> None:
@@ -272,3 +275,72 @@ async def test_the_repl_opens_a_form_and_asks_its_questions(bot: ConsoleBot) -> 
     (sub,) = rows(bot, FormSubmission)
     assert sub.answers["admire_choices"] == ["kind", "good-friend"] and sub.answers["feel_school"] == 5
     assert sub.answers["methods"] == ["conversation", "drawing"]
+
+
+async def _questions(bot: ConsoleBot, rid: str, typed: list[str]) -> tuple[str, str]:
+    lines = iter(typed)
+    out = io.StringIO()
+
+    async def read(prompt: str) -> str:
+        out.write(prompt)
+        return next(lines)
+
+    text = await ask_questions(bot.core, bot.actor("tom"), rid, read, out.write)
+    return text, out.getvalue()
+
+
+async def test_console_answers_are_checked_as_typed_and_back_goes_back(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request teacher-input from @tom", room=room)
+    (rid,) = bot.form_requests("tom")
+    text, shown = await _questions(
+        bot,
+        rid,
+        [
+            "7",  # reading: no option 7
+            "below age-related expectations",  # reading, by its label
+            "3",  # writing
+            ":back",  # back to writing
+            "Well below age-related expectations",  # writing again
+            "at",  # maths, by value
+            "",  # attainment notes: not required
+            "lots",  # attendance: not a number
+            "96",
+            ":cancel",  # strengths: stop, keeping what was typed
+        ],
+    )
+    assert "(a number or the words)" in shown and ":back    go back a question" in shown
+    assert ":cancel  stop; what you typed is kept as a draft" in shown
+    assert "Reading: Choose one of the options given." in shown
+    assert "Attendance this year (%): Enter a number." in shown
+    assert shown.count("Writing (required)") == 2
+    assert "kept as a draft" in text and rows(bot, FormSubmission) == []
+    (draft,) = rows(bot, FormDraft)
+    assert draft.answers == {"reading": "below", "writing": "well-below", "maths": "at", "attendance": 96}
+    # Opening the form again starts from the draft.
+    _, shown = await _questions(bot, rid, [":draft"])
+    assert "[now: Below age-related expectations; press Enter to keep it]" in shown
+
+
+async def test_console_dates_are_read_day_first_with_or_without_the_year(bot: ConsoleBot) -> None:
+    room = await team(bot)
+    await bot.exec("sam", "/tac request pupil-voice from @tom", room=room)
+    (rid,) = bot.form_requests("tom")
+    form = bot.core.forms.get("pupil-voice")
+    assert form is not None
+    typed = []
+    for f in form.fields:
+        if f.type == "date":
+            typed += ["31/02/2026", "14/9"]  # not a day in the calendar, then day/month of this year
+        elif f.required and f.choices:
+            typed.append("1")
+        elif f.required:
+            typed.append("An answer")
+        else:
+            typed.append("")
+    text, shown = await _questions(bot, rid, typed)
+    assert "submitted" in text, shown
+    (sub,) = rows(bot, FormSubmission)
+    year = bot.core.clock.now().year
+    assert sub.answers["gathered_on"] == f"{year}-09-14"
+    assert "Enter a date like" in shown

@@ -35,3 +35,14 @@ async def test_a_session_in_the_console(core: Core) -> None:
     assert "@dan is not in #tac-0001" in text
     assert "Status of TAC-0001 (Robin)" in text
     assert "#tac-0001: @sam, @tom" in text
+
+
+async def test_unknown_people_and_rooms_are_answered_not_ignored(core: Core) -> None:
+    stdin = io.StringIO(":as nobody\n:in tac-0099\n")
+    out = io.StringIO()
+    platform = core.platforms["console"]
+    assert isinstance(platform, ConsolePlatform)
+    assert await run_repl(core, platform, stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "No @nobody in this school; try one of @sam" in text
+    assert "No room #tac-0099. Rooms: none yet." in text
