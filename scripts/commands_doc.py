@@ -25,8 +25,10 @@ The same words work in Slack, Microsoft Teams and the console:
 - **Console** (`make console`): typed after `/tac`, as whoever you are playing (`:as anna`).
 
 Keywords are case-insensitive. In a case's room the case is implied; anywhere else a command that needs
-a case takes `case TAC-0007` (or just `TAC-0007`) anywhere in it. `help <command>` in chat shows the same
-usage and example as below.
+a case takes `case TAC-0007` (or just `TAC-0007`) anywhere in it. In a direct message, `status`, `plan`
+and `team` act on your case when you are on exactly one, and offer your cases as buttons when you are
+on several. `cases` lists the open cases you are on. `help <command>` in chat shows the same usage and
+example as below.
 
 **Naming people.** Mention them as the platform does: in Slack `@Anna` (it arrives as `<@U0123ABC>`), in
 Teams an @mention, in the console `@handle`.
