@@ -10,7 +10,7 @@ from handlers.grammar import commands as c
 from handlers.leavers import LeaverWork, leaver_blocks, leaver_work
 from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
-from handlers.render import role_label
+from handlers.render import plural, role_label
 from handlers.replies import Block, Bullets, Mention, Reply, Span, Strong, para, reply
 from handlers.roles import consent_covers, effective_scopes
 from storage import audit
@@ -82,8 +82,8 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
     if room is not None and room.external_id and removed:
         problems = await remove_from_room(ask, room_id=room.external_id, user_ids=[uid for uid, _ in removed])
         notice = Reply.text(
-            f"Consent in force now covers: {describe(in_force)}. {len(removed)} member(s) it no longer "
-            "covers have left the team.",
+            f"Consent in force now covers: {describe(in_force)}. {plural(len(removed), 'member')} it no "
+            f"longer covers {'has' if len(removed) == 1 else 'have'} left the team.",
             private=False,
         )
         try:

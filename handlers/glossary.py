@@ -65,7 +65,7 @@ async def define(ask: Ask, cmd: c.Define) -> Reply:
             + ".",
         )
     return reply(
-        Heading(term.name.capitalize()),
+        Heading(term.name[:1].upper() + term.name[1:]),
         Fields(tuple((label, (text,)) for label, text in term.meanings)),
         Note((f"Source: {term.source}",)),
         summary=f"Definition of {term.name}",

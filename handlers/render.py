@@ -21,8 +21,9 @@ def room_topic(reference: str, purpose: str | None) -> str:
     return f"{reference}: {purpose or 'Team Around the Child'}"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 member``, ``2 members`` (``many`` for irregular words: ``plural(3, "person", "people")``)."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
 def role_label(role: str) -> str:

@@ -6,6 +6,7 @@ or link. Only ``Mention`` spans mention, and only the bot creates those.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -142,6 +143,32 @@ def plain(spans: tuple[Span, ...] | list[Span]) -> str:
         else:
             out.append(span.text)
     return "".join(out)
+
+
+_HINT = re.compile(r"`([^`\n]+)`")
+
+
+def hint_parts(text: str) -> list[tuple[str, bool]]:
+    """Text split at its `backticked` command hints: ``(piece, is_hint)`` in order.
+
+    The bot writes commands in backticks (``Type `forms` to see them``). Slack shows them as code; the
+    console and Teams, which have no inline code, show the hint their own way (``bot.teams.cards``).
+    """
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for m in _HINT.finditer(text):
+        if m.start() > last:
+            parts.append((text[last : m.start()], False))
+        parts.append((m.group(1), True))
+        last = m.end()
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
+
+
+def unmarked(text: str) -> str:
+    """Text with the backticks of its command hints removed: for plain-text fallbacks and terminals."""
+    return "".join(piece for piece, _ in hint_parts(text))
 
 
 def reply(*blocks: Block, summary: str, private: bool = True) -> Reply:

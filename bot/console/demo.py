@@ -267,10 +267,15 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
                     out.write(f"\n--- {step.why}: now {_when(clock, settings)} ---\n")
                 elif isinstance(step, Run):
                     out.write(f"\n* {step.label}\n")
-                    seen = len(bot.replies)
-                    await step.action(bot, clock)
-                    for who, answer in bot.replies[seen:]:
+
+                    def said(who: str, answer: Reply) -> None:  # as it happens, among the DMs it causes
                         out.write(f"    (reply, only to @{who}):\n{_indent(render(answer), 8)}\n")
+
+                    bot.on_reply = said
+                    try:
+                        await step.action(bot, clock)
+                    finally:
+                        bot.on_reply = None
                 else:
                     where = f"#{step.room}" if step.room else "DM"
                     out.write(f"\n{BY_HANDLE[step.who].name} (@{step.who}, {where}): {step.text}\n")

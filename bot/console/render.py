@@ -1,4 +1,4 @@
-"""Neutral replies -> plain terminal text."""
+"""Neutral replies -> plain terminal text: no markup (no *bold*, no `backticks`), mentions as @handle."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from handlers.replies import (
     Reply,
     Span,
     Strong,
+    unmarked,
 )
 
 
@@ -25,13 +26,11 @@ def spans(items: Iterable[Span]) -> str:
     out: list[str] = []
     for span in items:
         if isinstance(span, str):
-            out.append(span)
+            out.append(unmarked(span))
         elif isinstance(span, Mention):
             out.append(f"@{span.user_id}")
-        elif isinstance(span, Strong):
-            out.append(f"*{span.text}*")
-        elif isinstance(span, Code):
-            out.append(f"`{span.text}`")
+        elif isinstance(span, Strong | Code):  # a terminal has neither: plain words
+            out.append(span.text)
     return "".join(out)
 
 
@@ -66,4 +65,4 @@ def render(reply: Reply) -> str:
     for b in reply.blocks:
         lines.extend(block(b))
     lines += [f"  [attached: {a.filename}]" for a in reply.attachments]
-    return "\n".join(lines) if lines else reply.summary
+    return "\n".join(lines) if lines else unmarked(reply.summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.console.forms import fill_in, form_request_ids
@@ -42,6 +43,7 @@ class ConsoleBot:
     core: Core
     platform: ConsolePlatform
     replies: list[tuple[str, Reply]] = field(default_factory=list)
+    on_reply: Callable[[str, Reply], None] | None = None  # told each reply as it comes (the demo prints)
 
     def room_id(self, room: str | None) -> str | None:
         if room is None:
@@ -53,7 +55,7 @@ class ConsoleBot:
         """Run one command as ``handle_`` (in ``room``, a room name, or a DM); return the reply's text."""
         command = to_command(handle_, text, room_id=self.room_id(room))
         reply = await handle(self.core, command)
-        self.replies.append((handle_, reply))
+        self._replied(handle_, reply)
         return render(reply)
 
     async def press(
@@ -74,8 +76,13 @@ class ConsoleBot:
             inputs=dict(inputs or {}),
         )
         reply = await handle_interaction(self.core, interaction)
-        self.replies.append((handle_, reply))
+        self._replied(handle_, reply)
         return render(reply)
+
+    def _replied(self, handle_: str, reply: Reply) -> None:
+        self.replies.append((handle_, reply))
+        if self.on_reply is not None:
+            self.on_reply(handle_, reply)
 
     def form_requests(self, user: str) -> list[str]:
         """The request ids of the forms the bot sent ``user`` (their *Open form* buttons), oldest first."""

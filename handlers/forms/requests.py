@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,7 +17,7 @@ from handlers.forms.buttons import open_form
 from handlers.forms.library import Form
 from handlers.grammar import commands as c
 from handlers.platform import PlatformError
-from handlers.render import case_title, mention
+from handlers.render import case_title, mention, plural
 from handlers.replies import Bullets, Code, Fields, Heading, Note, Reply, Span, Strong, para
 from handlers.replies import reply as make_reply
 from scheduler.calendar import SchoolCalendar
@@ -51,7 +52,13 @@ async def list_forms(ask: Ask, cmd: c.FormsList) -> Reply:
 def find_form(ask: Ask, form_id: str) -> Form:
     form = ask.core.forms.get(form_id)
     if form is None:
-        raise NotFound(f"There is no form called `{form_id}`.", hint="Type `forms` to see the forms.")
+        close = difflib.get_close_matches(
+            form_id, [f.id for f in ask.core.forms.requestable()], n=1, cutoff=0.6
+        )
+        raise NotFound(
+            f"There is no form called `{form_id}`.",
+            hint=f"Did you mean `{close[0]}`?" if close else "Type `forms` to see the forms.",
+        )
     if form.internal:
         raise UsageError(
             f"`{form_id}` is not requested from anyone; the bot opens it itself.",
@@ -192,7 +199,9 @@ def _request_reply(
         )
     if not made:
         return Reply(tuple(blocks), summary="Nobody new to ask", refused=True)
-    return make_reply(*blocks, summary=f"Requested {form.id} from {len(made)}")
+    return make_reply(
+        *blocks, summary=f"Asked {plural(len(made), 'person', 'people')} for {form.title} on {case.reference}"
+    )
 
 
 def cancel_requests(

@@ -12,7 +12,7 @@ from handlers.confirm import ask_about_days
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.grammar import commands as c
-from handlers.render import case_title
+from handlers.render import case_title, plural
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Strong, para, reply
 from handlers.reviews.invitations import Invitation, invitation, member_ids, new_uid, send_invitations, tell
 from handlers.reviews.poll_view import poll_message, tally_blocks
@@ -88,7 +88,7 @@ async def announce(ask: Ask, inv: Invitation) -> Reply:
     sent = len(inv.member_ids) - failed
     text = f"Review meeting {verb}: {inv.meeting.starts:%a %d %b %Y at %H:%M}"
     text += f", {inv.meeting.place}" if inv.meeting.place else ""
-    text += f". Invitations (.ics) sent to {sent} member(s)"
+    text += f". Invitations (.ics) sent to {plural(sent, 'member')}"
     text += f"; {failed} could not be reached." if failed else "."
     return Reply.text(text)
 

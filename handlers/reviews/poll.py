@@ -11,7 +11,8 @@ from handlers.core import Ask, Core
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.model import Interaction
-from handlers.replies import Reply, reply
+from handlers.render import case_title, plural
+from handlers.replies import Heading, Reply, reply
 from handlers.reviews.invitations import invitation, member_ids, new_uid, tell
 from handlers.reviews.meeting import announce
 from handlers.reviews.poll_view import ANSWERS, poll_message, slot_label, tally_blocks, unanswered
@@ -77,7 +78,8 @@ async def review_poll(ask: Ask, cmd: c.ReviewPoll) -> Reply:
     failed = await tell(ask.platform, ask.workspace, members, message)
     note = f" {failed} could not be reached." if failed else ""
     return Reply.text(
-        f"Asked {len(members) - failed} member(s) which of {len(slots)} slot(s) they can make.{note} "
+        f"Asked {plural(len(members) - failed, 'member')} which of the {plural(len(slots), 'slot')} "
+        f"they can make.{note} "
         "`review poll` shows the tally; `review pick <n>` fixes the meeting."
     )
 
@@ -177,7 +179,12 @@ async def on_poll(ask: Ask, interaction: Interaction) -> Reply:
             ask.platform,
             interaction.actor.workspace,
             (key_worker.external_id,),
-            reply(*tally, summary=f"Everyone has answered the {case.reference} date poll", private=False),
+            reply(
+                Heading(f"Everyone has answered the date poll for {case_title(case)}"),
+                *tally,
+                summary=f"Everyone has answered the {case.reference} date poll",
+                private=False,
+            ),
         )
     changed = f" (changed from {ANSWERS[before]})" if before and before != answer else ""
     return Reply.text(f"Noted: you {ANSWERS[answer]} slot {label}{changed}.")

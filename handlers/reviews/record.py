@@ -190,6 +190,11 @@ def record_meeting(
     room = case_repo.get_room(s, case_id=case.id)
     room_id = room.external_id if room is not None and room.state == "ready" else None
     reference = case.reference
+    today = now.astimezone(tz).date()
+
+    def overdue(due: date) -> tuple[Span, ...]:
+        return (" · ", Strong("OVERDUE")) if due < today else ()
+
     minutes: list[Block] = [Heading(f"Review meeting of {reference}: {when(held_at, tz)}")]
     present: list[Span] = [Strong("Attendees"), ": "]
     for n, p in enumerate(attendees):
@@ -208,6 +213,7 @@ def record_meeting(
                         " · ",
                         mention(owners[a.owner_id]),
                         f" · due {a.due:%d %b %Y}",
+                        *overdue(a.due),
                     )
                     for a in open_actions[:40]
                 )
@@ -222,7 +228,7 @@ def record_meeting(
                 Heading(f"Your actions after the {reference} review"),
                 Bullets(
                     tuple(
-                        (f"Action {a.number}: ", a.what, f" · due {a.due:%a %d %b %Y}")
+                        (f"Action {a.number}: ", a.what, f" · due {a.due:%a %d %b %Y}", *overdue(a.due))
                         for a in open_actions
                         if a.owner_id == owner_id
                     )

@@ -52,7 +52,7 @@ async def test_the_slack_modal_records_the_meeting_after_the_ack(bot: ConsoleBot
     assert _statuses(bot) == ["held", "scheduled"]  # but recorded, in the submission's transaction
     await api.announce(bot.core, outcome.post)
     minutes = next(d.text for d in bot.sent_to(room=room) if "Decided" in d.text)
-    assert "*Next review*: Tue 15 Dec 2026 at 09:15" in minutes
+    assert "Next review: Tue 15 Dec 2026 at 09:15" in minutes
 
 
 async def test_the_teams_card_is_valid_and_records_the_meeting(bot: ConsoleBot, clock: ManualClock) -> None:
@@ -72,4 +72,4 @@ async def test_the_teams_card_is_valid_and_records_the_meeting(bot: ConsoleBot, 
     assert outcome.reply is not None and outcome.post is not None
     await api.announce(bot.core, outcome.post)
     minutes = next(d.text for d in bot.sent_to(room=room) if "Decided" in d.text)
-    assert "*Decided*: Carry on" in minutes and "Tue 15 Dec 2026 at 14:30" in minutes
+    assert "Decided: Carry on" in minutes and "Tue 15 Dec 2026 at 14:30" in minutes

@@ -51,7 +51,7 @@ async def test_forms_lists_the_ten(bot: ConsoleBot) -> None:
     room = await team(bot)
     text = await bot.exec("tom", "/tac forms", room=room)
     for form_id in ("ep-advice", "salt-advice", "pupil-voice", "preparation", "social-care-advice"):
-        assert f"`{form_id}`" in text
+        assert f"{form_id}" in text
 
 
 async def test_request_sends_a_neutral_dm_with_an_open_form_button(bot: ConsoleBot) -> None:
@@ -59,7 +59,7 @@ async def test_request_sends_a_neutral_dm_with_an_open_form_button(bot: ConsoleB
     reply = await bot.exec("sam", "/tac request ep-advice from @anna due 15/12", room=room)
     assert reply == "Asked @anna for Educational psychology advice on TAC-0001, due Tue 15 Dec 2026."
     dm = bot.sent_to(user="anna")[-1]
-    assert "*Educational psychology advice* for *TAC-0001 (Robin)*" in dm.text and "[Open form]" in dm.text
+    assert "Educational psychology advice for TAC-0001 (Robin)" in dm.text and "[Open form]" in dm.text
     assert "year 4" not in dm.text.lower()
     assert bot.form_requests("anna") == [str(rows(bot, InputRequest)[0].id)]
 
@@ -85,7 +85,7 @@ async def test_request_from_team_asks_everyone_but_the_key_worker(bot: ConsoleBo
 async def test_request_refusals_change_nothing(bot: ConsoleBot) -> None:
     room = await team(bot)
     assert "not on the team" in await bot.exec("sam", "/tac request ep-advice from @dan", room=room)
-    assert "no form called `ep-adv`" in await bot.exec("sam", "/tac request ep-adv from @anna", room=room)
+    assert "no form called ep-adv" in await bot.exec("sam", "/tac request ep-adv from @anna", room=room)
     assert "Only the key worker" in await bot.exec("tom", "/tac request ep-advice from @anna", room=room)
     assert "in the past" in await bot.exec(
         "sam", "/tac request ep-advice from @anna due 2026-01-01", room=room
@@ -124,11 +124,11 @@ async def test_submit_stores_a_version_and_posts_a_short_summary(bot: ConsoleBot
     await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
     rid = bot.form_requests("anna")[0]
     text = await bot.fill_form("anna", rid, EP)
-    assert text == "Thank you. *Educational psychology advice* for TAC-0001 (Robin) is submitted."
+    assert text == "Thank you. Educational psychology advice for TAC-0001 (Robin) is submitted."
     summary = bot.sent_to(room="tac-0001")[-1]
-    assert "*Educational psychology advice* from @anna · Mon 14 Sep 2026 09:30" in summary.text
+    assert "Educational psychology advice from @anna · Mon 14 Sep 2026 09:30" in summary.text
     assert "Strengths and interests: Persistent, kind" in summary.text
-    assert "`input 1`" in summary.text
+    assert "input 1" in summary.text
     assert not summary.reply.private
     values = [
         span
@@ -153,7 +153,7 @@ async def test_missing_and_bad_answers_are_refused_per_field(bot: ConsoleBot) ->
     assert "strengths:" not in text and "next_contact" not in text
     assert rows(bot, FormSubmission) == [] and rows(bot, InputRequest)[0].state == "open"
     reply = await bot.press("anna", "form.submit", rid, inputs={"involvement": "x"})
-    assert "Some answers need another look" in reply and "*Outcomes sought*: Please answer" in reply
+    assert "Some answers need another look" in reply and "Outcomes sought: Please answer" in reply
 
 
 async def test_versions_are_kept_and_the_key_worker_reads_them(bot: ConsoleBot, clock: ManualClock) -> None:
@@ -168,8 +168,8 @@ async def test_versions_are_kept_and_the_key_worker_reads_them(bot: ConsoleBot, 
     assert [s.version for s in rows(bot, FormSubmission)] == [1, 2]
     assert "Inputs: 1 awaited" in await bot.exec("tom", "/tac status", room=room)
     listing = await bot.exec("sam", "/tac inputs", room=room)
-    assert "*1.* Educational psychology advice · @anna · 15 Sep · 2 versions" in listing
-    assert "*2.* Class teacher input · @tom · due 28 Sep" in listing
+    assert "1. Educational psychology advice · @anna · 15 Sep · 2 versions" in listing
+    assert "2. Class teacher input · @tom · due 28 Sep" in listing
     full = await bot.exec("sam", "/tac input 1", room=room)
     assert "Version: 2 of 2" in full and "Outcomes sought: Reads a book aloud every week." in full
     assert "Version 2, 15 Sep 09:30: changed Outcomes sought" in full
@@ -222,7 +222,7 @@ async def test_the_console_asks_the_questions_one_by_one(bot: ConsoleBot) -> Non
         return next(typed)
 
     text = await ask_questions(bot.core, bot.actor("tom"), rid, read, out.write)
-    assert text.startswith("Thank you. *Preparation before a specialist's first visit*")
+    assert text.startswith("Thank you. Preparation before a specialist's first visit")
     assert "When is the pupil most successful?: Please answer this question." in out.getvalue()
     assert "most_successful" not in out.getvalue()  # questions by their label, never the field id
     assert "  1. Lessons" in out.getvalue()
@@ -271,7 +271,7 @@ async def test_the_repl_opens_a_form_and_asks_its_questions(bot: ConsoleBot) -> 
     text = out.getvalue()
     assert "this form was not sent to you" in text
     assert "How I feel about school (required)" in text and "5. 😀 Really good" in text
-    assert "Thank you. *Pupil voice (one-page profile)* for TAC-0001 (Robin) is submitted." in text
+    assert "Thank you. Pupil voice (one-page profile) for TAC-0001 (Robin) is submitted." in text
     (sub,) = rows(bot, FormSubmission)
     assert sub.answers["admire_choices"] == ["kind", "good-friend"] and sub.answers["feel_school"] == 5
     assert sub.answers["methods"] == ["conversation", "drawing"]

@@ -30,7 +30,7 @@ async def test_a_session_in_the_console(core: Core) -> None:
     )
     assert await run_repl(core, platform, stdin=io.StringIO(script + "\n"), out=out) == 0
     text = out.getvalue()
-    assert "Opened case *TAC-0001 (Robin)*" in text
+    assert "Opened case TAC-0001 (Robin)" in text
     assert "[#tac-0001] TAC Bot:" in text and "@tom joined the team" in text
     assert "@dan is not in #tac-0001" in text
     assert "Status of TAC-0001 (Robin)" in text

@@ -60,7 +60,9 @@ async def test_bare_review_record_opens_the_form_and_its_submission_records_the_
         "next_date": "2026-12-15",
         "next_time": "25:00",
     }
-    assert "next_time" in await bot.fill_form("sam", rid, answers)  # not a time: nothing stored
+    assert "Time of the next review: Enter a time" in await bot.fill_form(
+        "sam", rid, answers
+    )  # not a time: nothing stored
     answers["next_date"] = "2026-09-01"
     assert "in the past" in await bot.fill_form("sam", rid, {**answers, "next_time": "9:15"})
     with bot.core.db.transaction() as s:
@@ -68,7 +70,7 @@ async def test_bare_review_record_opens_the_form_and_its_submission_records_the_
     text = await bot.fill_form("sam", rid, {**answers, "next_date": "2026-12-15", "next_time": "09:15"})
     assert "is submitted" in text
     minutes = [d.text for d in bot.sent_to(room=room) if "Decided" in d.text][-1]
-    assert "*Attendees*: @tom, @anna" in minutes or "*Attendees*: @anna, @tom" in minutes
+    assert "Attendees: @tom, @anna" in minutes or "Attendees: @anna, @tom" in minutes
     assert "Keep the phonics group" in minutes
     assert "Action 2 added" in minutes and "Tue 15 Dec 2026 at 09:15" in minutes
     assert not [d for d in bot.sent_to(room=room) if "Record of the review meeting" in d.text]
@@ -81,7 +83,7 @@ async def test_bare_review_record_opens_the_form_and_its_submission_records_the_
         assert reviews[0].decided == "Keep the phonics group <!channel>"
         assert {str(i) for i in reviews[0].attendee_ids or []} == set(picked)
         assert s.query(InputRequest).one().state != "open"
-    assert "*Next review*: Tue 15 Dec 2026 at 09:15" in await bot.exec("tom", "/tac review", room=room)
+    assert "Next review: Tue 15 Dec 2026 at 09:15" in await bot.exec("tom", "/tac review", room=room)
     again = await bot.fill_form("sam", rid, {**answers, "next_date": "2027-01-15", "next_time": "09:15"})
     assert "already recorded" in again
     with bot.core.db.transaction() as s:
@@ -96,10 +98,12 @@ async def test_the_form_without_a_next_date_leaves_the_next_review_open(
 ) -> None:
     room = await _meeting(bot, clock)
     rid = await _open(bot, room)
-    assert "next_date" in await bot.fill_form("sam", rid, {"decided": "Carry on", "next_time": "10:00"})
+    assert "Date of the next review: Give the date" in await bot.fill_form(
+        "sam", rid, {"decided": "Carry on", "next_time": "10:00"}
+    )
     assert "is submitted" in await bot.fill_form("sam", rid, {"decided": "Carry on"})
     minutes = [d.text for d in bot.sent_to(room=room) if "Decided" in d.text][-1]
-    assert "*Attendees*: not recorded" in minutes and "not set yet" in minutes
+    assert "Attendees: not recorded" in minutes and "not set yet" in minutes
 
 
 async def test_only_the_key_worker_and_only_with_a_meeting(bot: ConsoleBot, clock: ManualClock) -> None:
@@ -123,7 +127,7 @@ async def test_the_form_is_internal_not_listed_nor_requested(bot: ConsoleBot) ->
     listed = await bot.exec("sam", "/tac forms", room=room)
     assert "ep-advice" in listed and "review-record" not in listed
     refused = await bot.exec("sam", "/tac request review-record from @tom", room=room)
-    assert "type `review record`" in refused
+    assert "type review record" in refused
     with bot.core.db.transaction() as s:
         assert s.query(InputRequest).count() == 0
 

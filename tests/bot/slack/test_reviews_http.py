@@ -23,7 +23,7 @@ async def with_tom(slack: SlackDriver) -> str:
 async def test_poll_buttons_in_the_dm_then_pick_sends_invitations(slack: SlackDriver) -> None:
     room = await with_tom(slack)
     await slack.command("U0SAM", "review poll 20/10 14:30, 22/10 09:00", channel=room)
-    assert "Asked 2 member(s) which of 2 slot(s)" in slack.replies()
+    assert "Asked 2 members which of the 2 slots" in slack.replies()
     poll = [
         b
         for b in buttons_in(slack.fake.posts_to("DU0TOM"))

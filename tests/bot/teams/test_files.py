@@ -154,7 +154,7 @@ async def test_a_review_typed_in_teams_offers_each_member_its_invitation(teams: 
     await teams.say("sam", 'consent given by "Jo Taylor" scope all', room=room)
     await teams.say("sam", "invite @tom class-teacher", room=room)
     reply = await teams.say("sam", 'review on 20/10/2026 at 14:30 where "Meeting room 2"', room=room)
-    assert "Invitations (.ics) sent to 2 member(s)" in reply
+    assert "Invitations (.ics) sent to 2 members" in reply
     message, offer = teams.connector.to("a:1tomPersonalChat")[-2:]
     assert "Tue 20 Oct 2026 at 14:30" in message.text and "Meeting room 2" in message.text
     [attachment] = offer.activity["attachments"]
