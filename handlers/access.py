@@ -60,7 +60,7 @@ def require_senco(session: Session, who: Asker, what: str) -> None:
     if not people.is_senco(session, person_id=who.person.id):
         raise NotAllowed(
             f"Only a SENCO can {what}.",
-            hint="An administrator can name SENCOs with `tacbot senco add <platform>:<user id>`.",
+            hint="If you should be one, ask the person who runs TAC Bot for your school to name you a SENCO.",
         )
 
 

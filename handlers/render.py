@@ -28,3 +28,12 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
+
+
+def with_article(label: str) -> str:
+    """``An educational psychologist``, ``A speech and language therapist``, ``A SENCO``: for a sentence's
+    start (a label all in capitals, an initialism, keeps its case)."""
+    first = label.split(" ", 1)[0]
+    word = label if first.isupper() else label[:1].lower() + label[1:]
+    article = "An" if label[:1].lower() in "aeiou" and not first.isupper() else "A"
+    return f"{article} {word}"

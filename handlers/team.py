@@ -14,7 +14,7 @@ from handlers.grammar import commands as c
 from handlers.leavers import leaver_blocks, leaver_work
 from handlers.membership import remove_from_room, take_off_team
 from handlers.platform import PlatformError
-from handlers.render import case_title, mention, role_label
+from handlers.render import case_title, mention, role_label, with_article
 from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, para, reply
 from handlers.roles import CHAMPION, consent_covers, scope_needed
 from handlers.team_changes import announce_change, champion_words, member_change, previous_champion
@@ -33,10 +33,11 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
         case = acc.case
         in_force = scopes_in_force(s, case_id=case.id)
         if not consent_covers(cmd.role, in_force):
+            needed = scope_needed(cmd.role)
+            covering = "any scope" if needed == "any" else f"{needed.replace('-', ' ')} (or all)"
             raise NoConsent(
-                f"No consent covers a {role_label(cmd.role).lower()} yet "
-                f"(needs scope {scope_needed(cmd.role)}; "
-                f"in force: {describe(in_force)}).",
+                f"{with_article(role_label(cmd.role))} can join only once consent covering {covering} is "
+                f"recorded. Consent so far covers: {describe(in_force) if in_force else 'nothing yet'}.",
                 hint='Record it first: `consent given by "<name>" relationship parent scope all`.',
             )
         person = people.get_or_create_person(

@@ -156,7 +156,7 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         """Update the pressed card (its id is the submit's ``replyToId``); else send the card anew."""
         out = Activity(
             type=ActivityTypes.message,
-            summary=str(card["body"][0].get("text", "")) if card.get("body") else None,
+            summary=str(card.get("fallbackText") or "") or None,  # plain text, never the card's markdown
             attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
         )
         pressed = turn_context.activity.reply_to_id

@@ -21,6 +21,8 @@ from handlers.replies import (
     Reply,
     Span,
     Strong,
+    hint_parts,
+    unmarked,
 )
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -34,18 +36,35 @@ _DOTTED = re.compile(r"(?<=[\w\-])\.(?=[A-Za-z0-9])")
 _STYLES = {"primary": "positive", "danger": "destructive"}
 
 
-def escape(text: str) -> str:
+def escape(text: str, *, at_sign: bool = True) -> str:
     """User text as literal Adaptive Card markdown: no emphasis, lists, links, autolinks or fake mentions.
 
     Markdown punctuation is backslash-escaped; ``scheme://`` and ``host.name`` get a zero-width space so
-    Teams cannot turn them into links (the text still reads the same).
+    Teams cannot turn them into links (the text still reads the same), and so does ``@`` unless
+    ``at_sign=False`` (a command hint, which a person copies: Teams makes no mention from plain text).
     """
     text = _SCHEME.sub(lambda m: m.group(1) + ":\u200b", text)
     text = _DOTTED.sub(".\u200b", text)
-    text = text.replace("@", "@\u200b")
+    if at_sign:
+        text = text.replace("@", "@\u200b")
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _BULLET.sub(r"\1\\\2", text)
     return _NUMBERED.sub(r"\1\2\\.", text)
+
+
+_SLASH_TAC = re.compile(r"^/tac\s+")
+
+
+def hint(command: str) -> str:
+    """A command hint as Teams can show it (Adaptive Card markdown has no inline code): in bold, without
+    the Slack-only ``/tac `` (in Teams a message to the bot is the command) and with a copyable ``@``."""
+    words = _SLASH_TAC.sub("", " ".join(command.split()))
+    return f"**{escape(words, at_sign=False)}**" if words else ""
+
+
+def text_with_hints(text: str) -> str:
+    """Bot text whose `backticked` commands become hints; the rest escaped as any text."""
+    return "".join(hint(piece) if is_hint else escape(piece) for piece, is_hint in hint_parts(text))
 
 
 def mention_text(m: Mention) -> str:
@@ -65,7 +84,7 @@ class _Card:
         out: list[str] = []
         for span in items:
             if isinstance(span, str):
-                out.append(escape(span))
+                out.append(text_with_hints(span))
             elif isinstance(span, Mention):
                 tag = mention_text(span)
                 if (span.user_id, tag) not in self.seen:
@@ -81,7 +100,7 @@ class _Card:
             elif isinstance(span, Strong):
                 out.append(f"**{escape(span.text)}**")
             elif isinstance(span, Code):
-                out.append(escape(f"`{span.text}`"))
+                out.append(hint(span.text))
         return "".join(out)
 
 
@@ -175,8 +194,8 @@ def render_card(reply: Reply) -> dict[str, Any]:
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": "1.5",
-        "body": body or [_text(escape(reply.summary))],
-        "fallbackText": escape(reply.summary),
+        "body": body or [_text(text_with_hints(reply.summary))],
+        "fallbackText": unmarked(reply.summary),  # plain text: no markdown, so nothing to escape
     }
     if card.entities:
         content["msteams"] = {"entities": card.entities}

@@ -40,7 +40,7 @@ def link_card(*, title: str, filename: str, url: str) -> dict[str, Any]:
             },
         ],
         "actions": [{"type": "Action.OpenUrl", "title": "Open", "url": url}],
-        "fallbackText": f"{escape(title)}: {escape(filename)} is in this channel's Files.",
+        "fallbackText": f"{title}: {filename} is in this channel's Files.",  # plain text, not markdown
     }
 
 

@@ -44,6 +44,8 @@ def _initial(f: Field, answer: Answer | None) -> dict[str, Any]:
 def _input(f: Field, answer: Answer | None) -> dict[str, Any]:
     label = f.label + (" (required)" if f.required else "")
     base: dict[str, Any] = {"id": f.id, "label": label, **_initial(f, answer)}
+    if f.required and f.type != "yes_no":  # Teams checks these before sending; the server checks again
+        base |= {"isRequired": True, "errorMessage": f"{f.label}: please answer this question."}
     if f.type in ("short_text", "long_text"):
         return {"type": "Input.Text", **base, "isMultiline": f.type == "long_text", "maxLength": f.limit}
     if f.type == "date":
@@ -85,22 +87,23 @@ def card(
     elif view.version:
         note += f" · your answers (version {view.version})"
     body: list[dict[str, Any]] = [
-        _text(view.form.title, size="Large", weight="Bolder", style="heading"),
+        _text(view.form.title, size="ExtraLarge", weight="Bolder", style="heading"),
         _text(note, isSubtle=True, spacing="None"),
     ]
     if errors:
         body.append(_text("Some answers need another look: see the notes in red.", color="Attention"))
     body.append(_text(view.form.introduction))
     for section in view.form.sections:
-        body.append(_text(section.title, size="Medium", weight="Bolder", separator=True))
+        # Headings a size above the inputs' labels (Default, bold), so sections stand out.
+        body.append(_text(section.title, size="Large", weight="Bolder", style="heading", separator=True))
         if section.help:
             body.append(_text(section.help, isSubtle=True))
         for f in section.fields:
             body.append(_input(f, filled.get(f.id)))
+            if f.id in errors:  # the server's word, right under its field
+                body.append(_text(errors[f.id], color="Attention", weight="Bolder", spacing="None"))
             if f.help:
                 body.append(_text(f.help, isSubtle=True, size="Small", spacing="None"))
-            if f.id in errors:
-                body.append(_text(errors[f.id], color="Attention", size="Small", spacing="None"))
     return {
         "type": "AdaptiveCard",
         "$schema": SCHEMA_URL,

@@ -25,7 +25,7 @@ from bot.teams.graph import GraphClient, GraphError
 from bot.teams.refs import CHANNEL, References, acting_user
 from handlers.clock import Clock, SystemClock
 from handlers.platform import PlatformError
-from handlers.replies import Reply, Strong
+from handlers.replies import Reply, Strong, unmarked
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def card_activity(reply: Reply) -> Activity:
     """A reply as a message activity carrying one Adaptive Card (``summary`` for notifications)."""
     return Activity(
         type=ActivityTypes.message,
-        summary=reply.summary or None,
+        summary=unmarked(reply.summary) or None,
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=render_card(reply))],
     )
 

@@ -176,7 +176,7 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
             today = cal.local(now).date()
             if r.step == "escalation":
                 owner = people.get(subject.owner_id) if subject.owner_id is not None else None
-                body = messages.escalation(case=case, subject=subject, owner=owner)
+                body = messages.escalation(case=case, subject=subject, owner=owner, today=today)
             else:
                 body = messages.chaser(
                     kind=r.subject_kind, step=r.step, case=case, subject=subject, today=today

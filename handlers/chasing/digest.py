@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from handlers.chasing.kinds import Kind
 from handlers.referrals.waiting import waiting_longest
-from handlers.render import case_title
+from handlers.render import case_title, plural
 from handlers.replies import Block, Bullets, Heading, Reply, para, reply
 from scheduler import queue
 from scheduler.calendar import SchoolCalendar
@@ -94,12 +94,13 @@ class DigestLine:
     more: CaseExtras = field(default_factory=CaseExtras)
 
 
-def _digest_line(x: DigestLine) -> str:
+def _digest_line(x: DigestLine, today: date) -> str:
     text = f"{case_title(x.case)}: {x.overdue} overdue, {x.upcoming} due in the next 7 days"
     if x.more.inputs_overdue:
-        text += f", {x.more.inputs_overdue} input(s) overdue"
+        text += f", {plural(x.more.inputs_overdue, 'input')} overdue"
     if x.more.review_soon is not None:
-        text += f", review on {x.more.review_soon:%a %d %b}"
+        soon = x.more.review_soon
+        text += f", review on {soon:%a %d %b}" + ("" if soon.year == today.year else f" {soon.year}")
     return text
 
 
@@ -113,7 +114,7 @@ def digest(*, lines: list[DigestLine], today: date) -> Reply:
     blocks: list[Block] = [
         Heading("Your TAC week"),
         para(summary + "."),
-        Bullets(tuple((_digest_line(x),) for x in lines)),
+        Bullets(tuple((_digest_line(x, today),) for x in lines)),
     ]
     risks = tuple((f"{x.case.reference}: {risk}",) for x in lines for risk in x.more.risks)
     if risks:

@@ -34,8 +34,11 @@ def chaser_buttons(kind: str, subject_id: int) -> Buttons:
     )
 
 
-def _day(d: date | None) -> str:
-    return f"{d:%a %d %b}" if d else "soon"
+def _day(d: date | None, today: date | None) -> str:
+    """``Tue 30 Nov``; with the year when it is not this year's (or this year is not known)."""
+    if d is None:
+        return "soon"
+    return f"{d:%a %d %b}" if today is not None and d.year == today.year else f"{d:%a %d %b %Y}"
 
 
 def _line(step: str, subject: Subject, today: date) -> str:
@@ -43,23 +46,22 @@ def _line(step: str, subject: Subject, today: date) -> str:
     referral = referral_line(step, label)
     if referral is not None:
         return referral
+    day = _day(due, today)
     n = overdue_number(step)
     if n is not None:
-        return f"{label} was due {_day(due)} and is overdue. Is it done?"
+        return f"{label} was due {day} and is overdue. Is it done?"
     if step == "due" or due == today:
-        return f"{label} is due today ({_day(due)})."
+        return f"{label} is due today ({day})."
     if step.startswith("week-"):
-        return f"{label} is due {_day(due)} ({step.replace('-', ' ')} of the 6-week statutory timescale)."
+        return f"{label} is due {day} ({step.replace('-', ' ')} of the 6-week statutory timescale)."
     if step.startswith("review-"):
-        return f"The review meeting is on {_day(due)}."
+        return f"The review meeting is on {day}."
     return {
-        "ar-invitations": (
-            f"The annual review is on {_day(due)}: send the invitations and advice requests now."
-        ),
-        "ar-advice-due": f"Advice for the annual review on {_day(due)} is due now (2 weeks before).",
-        "ar-pack": f"Circulate the annual review pack now: the meeting is on {_day(due)}.",
-        "ar-report-due": f"The annual review report for the meeting of {_day(due)} is due now.",
-    }.get(step, f"{label} is due {_day(due)}.")
+        "ar-invitations": (f"The annual review is on {day}: send the invitations and advice requests now."),
+        "ar-advice-due": f"Advice for the annual review on {day} is due now (2 weeks before).",
+        "ar-pack": f"Circulate the annual review pack now: the meeting is on {day}.",
+        "ar-report-due": f"The annual review report for the meeting of {day} is due now.",
+    }.get(step, f"{label} is due {day}.")
 
 
 def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -> Reply:
@@ -77,9 +79,10 @@ def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -
     return reply(*blocks, summary=f"{case.reference}: {line}")
 
 
-def escalation(*, case: Case, subject: Subject, owner: Person | None) -> Reply:
+def escalation(*, case: Case, subject: Subject, owner: Person | None, today: date | None = None) -> Reply:
     """To the key worker, once, after the second overdue chaser went unanswered."""
-    spans: list[Span] = [f"{subject.label} was due {_day(subject.due)} and is still open after two chasers"]
+    due = _day(subject.due, today)
+    spans: list[Span] = [f"{subject.label} was due {due} and is still open after two chasers"]
     if owner is not None:
         spans += [" to ", mention(owner)]
     spans.append(".")

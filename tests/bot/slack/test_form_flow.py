@@ -35,7 +35,7 @@ async def test_submit_clears_the_modal_and_the_summary_follows_the_ack(bot: Cons
     assert bot.sent_to(room=room)[-1].text.startswith("@tom joined")  # nothing posted before the ack
     assert outcome.post is not None
     await api.announce(bot.core, outcome.post)
-    assert "*Educational psychology advice* from @anna" in bot.sent_to(room=room)[-1].text
+    assert "Educational psychology advice from @anna" in bot.sent_to(room=room)[-1].text
 
 
 async def test_missing_answers_come_back_under_their_fields(bot: ConsoleBot) -> None:

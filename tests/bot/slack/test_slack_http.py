@@ -230,7 +230,7 @@ async def test_a_button_press_round_trip(slack: SlackDriver) -> None:
 async def test_invitations_pass_the_consent_gate_and_remove_kicks(slack: SlackDriver) -> None:
     room_id = await open_case(slack)
     await slack.command("U0SAM", "invite <@U0ANNA|anna> educational-psychologist", channel=room_id)
-    assert "No consent covers" in json.dumps(slack.fake.responses[-1])
+    assert "can join only once consent covering" in json.dumps(slack.fake.responses[-1])
     assert slack.fake.called("conversations.invite") == [{"channel": room_id, "users": "U0SAM"}]
     await slack.command("U0SAM", 'consent given by "Mrs Smith" relationship parent', channel=room_id)
     await slack.command("U0SAM", "invite <@U0ANNA|anna> educational-psychologist", channel=room_id)

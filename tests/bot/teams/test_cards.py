@@ -85,8 +85,13 @@ def test_user_text_cannot_become_markdown_links_or_mentions() -> None:
     assert_valid_card(card)
     text = card["body"][0]["text"]
     assert "msteams" not in card  # no mention entity came from user text
+    # Backticks read as a command hint, as Slack shows them as code: bold, still escaped inside.
+    assert text.endswith(" **code**")
+    text = text.removesuffix(" **code**")
     for live in ("**", "[click]", "https://", "www.evil", "<at>", "](", "_it_"):
         assert live not in text, live
+    hinted = render_card(Reply.text("`[click](https://evil.example) @channel`"))["body"][0]["text"]
+    assert "](" not in hinted and "https://" not in hinted and "\\[click\\]" in hinted
     assert escape("- a list?\n2. or this") == "\\- a list?\n2\\. or this"
     assert escape("plain words, stay plain") == "plain words, stay plain"
 

@@ -33,7 +33,7 @@ async def test_a_card_submission_is_stored_and_summarised(bot: ConsoleBot) -> No
     assert outcome.card is None and outcome.reply is not None and "submitted" in outcome.reply.summary
     assert outcome.post is not None
     await api.announce(bot.core, outcome.post)
-    assert "*Class teacher input* from @tom" in bot.sent_to(room=room)[-1].text
+    assert "Class teacher input from @tom" in bot.sent_to(room=room)[-1].text
 
 
 async def test_errors_come_back_on_the_card_keeping_what_was_typed(bot: ConsoleBot) -> None:

@@ -28,7 +28,7 @@ async def test_digest_names_overdue_inputs_reviews_soon_and_ehc_advice_at_risk(
     clock.set(at(2026, 11, 2, 8))
     await weekly_digest(bot.core)
     second = digests(bot)[-1]
-    assert "1 input(s) overdue" in second
+    assert "1 input overdue" in second
     assert "Statutory deadlines at risk" in second
     assert "TAC-0001: 1 EHC advice request(s) open for more than 6 weeks" in second
 
