@@ -26,6 +26,19 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
+ROUTE_LABELS = {
+    "sen-support": "SEN support",
+    "ehc-assessment": "EHC needs assessment",
+    "annual-review": "Annual review of an EHC plan",
+    "early-help": "Early help",
+}
+
+
+def route_label(route: str) -> str:
+    """A route in words: ``ehc-assessment`` -> ``EHC needs assessment``."""
+    return ROUTE_LABELS.get(route, route)
+
+
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
 

@@ -40,6 +40,27 @@ ROLE_SCOPE: dict[str, str] = {
     "early-help-worker": "social-care",
 }
 
+# The agency a member works for when the key worker named none: its service in words, not the role.
+ROLE_AGENCY: dict[str, str] = {
+    "educational-psychologist": "Educational psychology service",
+    "specialist-teacher": "Specialist teaching service",
+    "speech-and-language-therapist": "Speech and language therapy",
+    "occupational-therapist": "Occupational therapy",
+    "physiotherapist": "Physiotherapy",
+    "paediatrician": "Community paediatrics",
+    "school-nurse": "School nursing",
+    "camhs": "CAMHS",
+    "social-worker": "Children's social care",
+    "early-help-worker": "Early help",
+}
+
+SCOPE_WORDS: dict[str, str] = {
+    "all": "all agencies (education, health, social care)",
+    "education": "education",
+    "health": "health",
+    "social-care": "social care",
+}
+
 ROLE_LABELS: dict[str, str] = {r: r.replace("-", " ").capitalize() for r in ROLES}
 ROLE_LABELS.update(
     {"senco": "SENCO", "camhs": "CAMHS", "parent-carer": "Parent or carer", "key-worker": "Key worker"}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from handlers.consent import describe, scopes_in_force
 from handlers.plan.costs import Cost, Total, parse_cost, total
 from handlers.render import role_label
-from handlers.roles import SCHOOL_STAFF
+from handlers.roles import ROLE_AGENCY, SCHOOL_STAFF
 from storage.models import Case
 from storage.repo import cases as case_repo
 from storage.repo import people
@@ -132,7 +132,7 @@ def agency_of(role: str, agency: str | None) -> str:
         return "School"
     if role == "parent-carer":
         return "Family"
-    return role_label(role)
+    return ROLE_AGENCY.get(role, role_label(role))
 
 
 def load(session: Session, *, case: Case, today: date, tz: ZoneInfo) -> PlanSnapshot:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from handlers.plan.snapshot import PlanSnapshot
-from handlers.render import role_label
+from handlers.render import role_label, route_label
+from handlers.roles import SCOPE_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
         if plan.actions
         else None,
     )
+    uncosted = [str(a.number) for a in plan.actions if a.cost is None]
     costs = Section(
         "Costs",
         (),
@@ -84,6 +86,8 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
             ),
             (2, 5),
         ),
+        # As `plan` says it in chat: the actions whose cost names neither money nor time.
+        (f"Not costed: action {', '.join(uncosted)}.",) if uncosted else (),
     )
     team = Section(
         "The team around the child",
@@ -106,12 +110,18 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
         "Consent",
         (f"Consent in force covers: {plan.consent_in_force}.",),
         Table(
-            ("Date", "Consent", "Given by (relationship)", "Scope"),
+            ("Date", "Consent", "By", "Relationship to the child", "Covers"),
             tuple(
-                (_day(c.on), "given" if c.given else "withdrawn", c.relationship, c.scope)
+                (
+                    _day(c.on),
+                    "Given" if c.given else "Withdrawn",
+                    c.by_name,
+                    c.relationship.replace("-", " ").capitalize(),
+                    SCOPE_WORDS.get(c.scope, c.scope),
+                )
                 for c in plan.consents
             ),
-            (2, 2, 3, 2),
+            (2, 2, 3, 3, 4),
         )
         if plan.consents
         else None,
@@ -136,7 +146,7 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
         else None,
         () if plan.reviews else ("No review meeting has been arranged yet.",),
     )
-    details = [f"Route: {plan.route}"]
+    details = [f"Route: {route_label(plan.route)}"]
     if plan.year_group:
         details.append(f"Year {plan.year_group}")
     details += [f"Key worker: {plan.key_worker.name}", f"Produced {_day(produced)}"]

@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 
 from docx import Document as new_docx
-from docx.shared import Pt
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm, Pt
 
 from handlers.plan.export.content import Document
 
 
 def render_docx(doc: Document) -> bytes:
     out = new_docx()
+    for page in out.sections:  # A4 landscape, as the PDF (python-docx's template is US Letter)
+        page.orientation = WD_ORIENT.LANDSCAPE
+        page.page_width, page.page_height = Mm(297), Mm(210)
+        page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Mm(15)
     out.core_properties.title = doc.title
     out.core_properties.author = "TAC Bot"
     out.add_heading(doc.title, level=0)
