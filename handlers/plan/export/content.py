@@ -108,7 +108,7 @@ def build(plan: PlanSnapshot, *, produced: date) -> Document:
     )
     consent = Section(
         "Consent",
-        (f"Consent in force covers: {plan.consent_in_force}.",),
+        (f"Consent in force covers: {plan.consent_in_force.replace('-', ' ')}.",),
         Table(
             ("Date", "Consent", "By", "Relationship to the child", "Covers"),
             tuple(

@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.teams.cards import render_card
 from bot.teams.forms import card
+from handlers.chasing.messages import chaser, escalation
+from handlers.chasing.subjects import Subject
 from handlers.replies import Code, Note, Reply, para, reply
-from scheduler.messages import chaser, escalation
-from scheduler.subjects import Subject
 from storage.models import Case
 from tests.bot.teams.cardcheck import assert_valid_card
 from tests.bot.teams.conftest import TeamsHarness
