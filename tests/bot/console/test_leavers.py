@@ -49,7 +49,7 @@ async def test_remove_lists_their_open_work_and_a_tap_gives_an_action_to_someone
     choices = buttons(bot.replies[-1][1])
     assert "Action 1 to Lee Chan" in choices and "Cancel action 1" in choices
     plan = await bot.exec("tom", "/tac plan", room=ROOM)
-    assert "*Action 1:* Observe Robin in literacy · @anna *(left the team)*" in plan
+    assert "Action 1: Observe Robin in literacy · @anna (left the team)" in plan
     assert "(left the team)" not in plan.split("Phonics")[1].split("\n")[0]
     give = choices["Action 1 to Lee Chan"]
     # Someone else pressing it is refused like typing it would be.

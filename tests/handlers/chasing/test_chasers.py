@@ -33,7 +33,7 @@ async def test_chaser_goes_to_the_owner_in_working_hours_and_done_stops_it(
     [dm] = bot.sent_to(user="tom")[-1:]
     assert "Reminder: TAC-0001 (Robin)" in dm.text and "Action 1 is due Mon 28 Sep" in dm.text
     # The body says what it is about; the notification text names the reference and the kind only.
-    assert "*Action 1*: Phonics group for Robin Smith" in dm.text
+    assert "Action 1: Phonics group for Robin Smith" in dm.text
     assert dm.reply.summary == "TAC-0001: Action 1 is due Mon 28 Sep." and "Robin" not in dm.reply.summary
     done = buttons(dm)["Done"]
     reply = await bot.press("tom", done.action, done.value)

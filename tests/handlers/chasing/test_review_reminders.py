@@ -71,7 +71,7 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     reminder = [d for d in bot.sent_to(user="tom") if "Reminder:" in d.text][-1]
     text = reminder.text
     assert "Reminder: TAC-0001 (Robin)" in text and "The review meeting is on Tue 10 Nov" in text
-    assert "*When and where*: Tue 10 Nov 2026 at 09:00, Room 2" in text  # the time and place, named
+    assert "When and where: Tue 10 Nov 2026 at 09:00, Room 2" in text  # the time and place, named
     assert "Room 2" not in reminder.reply.summary and "Robin" not in reminder.reply.summary
     assert "[Done]" not in text
     packs = lambda: [d for d in bot.sent_to(room=room) if "Pack for the review" in d.text]  # noqa: E731
