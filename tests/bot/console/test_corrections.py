@@ -67,9 +67,7 @@ async def test_alias_renames_and_a_full_name_is_asked_about_first(bot: ConsoleBo
     assert "1-40 letters" in await bot.exec("sam", '/tac alias "<!channel>"', room=ROOM)
     await bot.exec("sam", "/tac open Ash")
     assert "already uses the alias" in await bot.exec("sam", "/tac alias ash", room=ROOM)
-    assert "now known as Robin Taylor" in await bot.exec(
-        "sam", "/tac alias Robin Taylor confirm", room=ROOM
-    )
+    assert "now known as Robin Taylor" in await bot.exec("sam", "/tac alias Robin Taylor confirm", room=ROOM)
 
 
 async def test_open_with_a_full_name_asks_first(bot: ConsoleBot) -> None:
@@ -180,9 +178,7 @@ async def test_handover_moves_the_case_to_another_member_of_staff(
     assert "@lee is now the key worker of TAC-0001 instead of @sam" in reply
     assert "now the key worker instead of" in bot.sent_to(room=ROOM)[-1].text
     told = bot.sent_to(user="lee")[-1]
-    assert (
-        "You are now the key worker of TAC-0001 (Robin)" in told.text and "Robin" not in told.reply.summary
-    )
+    assert "You are now the key worker of TAC-0001 (Robin)" in told.text and "Robin" not in told.reply.summary
     assert "Only the key worker" in await bot.exec("sam", '/tac outcome add "x by July"', room=ROOM)
     assert "Added outcome 1" in await bot.exec("lee", '/tac outcome add "x by July"', room=ROOM)
     # Escalations follow: the second overdue chaser's escalation goes to the new key worker.
