@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.text import clean_text
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -13,6 +15,9 @@ class Actor:
     workspace: str
     user_id: str
     display_name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display_name", clean_text(self.display_name, multiline=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +33,11 @@ class Command:
     room_id: str | None = None
     names: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """What was typed, without control characters (``handlers.text``): the way in for all commands."""
+        object.__setattr__(self, "text", clean_text(self.text, multiline=True))
+        object.__setattr__(self, "names", {k: clean_text(v, multiline=False) for k, v in self.names.items()})
+
 
 @dataclass(frozen=True, slots=True)
 class Interaction:
@@ -42,3 +52,8 @@ class Interaction:
     value: str
     room_id: str | None = None
     inputs: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "inputs", {k: clean_text(v, multiline=False) for k, v in self.inputs.items()}
+        )

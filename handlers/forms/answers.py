@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from handlers.forms.library import Field, Form
+from handlers.text import clean_text
 
 Answer = str | int | float | bool | list[str]
 Answers = dict[str, Answer]
@@ -44,7 +45,7 @@ def _blank(value: object) -> bool:
 def _text(f: Field, value: object) -> str:
     if not isinstance(value, str):
         raise _Invalid("Write your answer as text.")
-    text = value.replace("\x00", "").strip()
+    text = clean_text(value, multiline=f.type == "long_text").strip()
     if len(text) > f.limit:
         raise _Invalid(f"Keep this to {f.limit} characters at most (it has {len(text)}).")
     return text

@@ -8,6 +8,12 @@ from datetime import date
 from handlers.plan.snapshot import PlanSnapshot
 from handlers.render import role_label, route_label
 from handlers.roles import SCOPE_WORDS
+from handlers.text import clean_text
+
+
+def _clean(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """Text stored before control characters were removed on the way in cannot break the files."""
+    return tuple(clean_text(t, multiline=True) for t in texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +21,9 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[int, ...]  # relative column widths
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", tuple(_clean(row) for row in self.rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +33,19 @@ class Section:
     table: Table | None = None
     after: tuple[str, ...] = field(default_factory=tuple)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paragraphs", _clean(self.paragraphs))
+        object.__setattr__(self, "after", _clean(self.after))
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
     subtitle: str
     sections: tuple[Section, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subtitle", clean_text(self.subtitle, multiline=False))
 
 
 def _day(d: date) -> str:
