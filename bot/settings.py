@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     microsoft_app_type: str | None = Field(default=None, alias="MICROSOFT_APP_TYPE")
     graph_api_url: str = Field(default="https://graph.microsoft.com/v1.0/", alias="GRAPH_API_URL")
     environment: str = Field(default="development", alias="TACBOT_ENV")
+    log_level: str = Field(default="INFO", alias="TACBOT_LOG_LEVEL")
     teams_tenants: str = Field(default="", alias="TACBOT_TEAMS_TENANTS")
     teams_team_id: str | None = Field(default=None, alias="TACBOT_TEAMS_TEAM_ID")
     teams_channel_id: str | None = Field(default=None, alias="TACBOT_TEAMS_CHANNEL_ID")

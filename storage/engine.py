@@ -26,13 +26,21 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+    """Build an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions.
+
+    ``hide_parameters``: a failed statement's error (and any log of it) shows the SQL, never the values,
+    which are often what a person typed into a form."""
     url = normalise_url(url)
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            hide_parameters=True,
+            **kwargs,
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:

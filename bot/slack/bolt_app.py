@@ -17,6 +17,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logsafe import withheld_logger
 from bot.slack import incoming
 from bot.slack.background import Background
 from bot.slack.dedupe import SeenEvents
@@ -51,6 +52,7 @@ def build_slack_app(
         ignoring_self_events_enabled=True,
         process_before_response=True,  # our listeners only ack and spawn: answer at once, no polling
         name="tacbot",
+        logger=withheld_logger(),  # Bolt logs request bodies; its lines keep what happened, not the body
     )
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:

@@ -1,0 +1,3 @@
+"""The Slack and Teams harnesses of tests/bot, for the security tests that drive them."""
+
+from tests.bot.slack.conftest import fake, slack, slept  # noqa: F401
