@@ -24,7 +24,7 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
 
 def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, added_by: str) -> list[str]:
-    """Name each (platform, user id) a SENCO; returns those that were new."""
+    """Name each (platform, user id) a SENCO of every school (audited); returns those that were new."""
     added: list[str] = []
     now = clock.now()
     with db.transaction() as s:
@@ -32,7 +32,7 @@ def add_sencos(db: Database, entries: list[tuple[str, str]], *, clock: Clock, ad
             person = people.get_or_create_person(
                 s, platform=platform, external_id=user_id, display_name="", now=now
             )
-            if people.add_senco(s, person=person, added_by=added_by, now=now):
+            if people.add_senco(s, person=person, school_id=None, added_by=added_by, now=now):
                 added.append(f"{platform}:{user_id}")
     return added
 

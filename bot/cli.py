@@ -1,4 +1,4 @@
-"""`tacbot`: serve, console, demo, db upgrade, senco add."""
+"""`tacbot`: serve, console, demo, db upgrade, senco, calendar, policy, reminders, teams, slack."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cli_policy import add_parser as add_policy_parser
+from bot.cli_senco import add_parser as add_senco_parser
 from bot.cli_services import add_parser as add_services_parser
 from bot.logsafe import level_for
-from bot.settings import Settings, parse_person_id
+from bot.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,10 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="<db command>")
     db_sub.add_parser("upgrade", help="apply migrations")
-    senco = sub.add_parser("senco", help="SENCO commands")
-    senco_sub = senco.add_subparsers(dest="senco_command", required=True, metavar="<senco command>")
-    add = senco_sub.add_parser("add", help="name a SENCO, e.g. slack:U0123ABC")
-    add.add_argument("person", help="<platform>:<user id>")
+    add_senco_parser(sub)
     cal = sub.add_parser("calendar", help="the school calendar: holiday ranges when no reminder goes out")
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="<calendar command>")
     hol = cal_sub.add_parser("holiday", help="school holiday ranges")
@@ -132,7 +130,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         db.dispose()
         return 0
     if args.command == "senco":
-        return _senco_add(settings, args.person)
+        from bot.cli_senco import senco_command
+
+        return senco_command(settings, args)
     if args.command == "calendar":
         from bot.cli_reminders import calendar_command
 
@@ -165,22 +165,6 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         return serve(settings, scheduler=not args.no_scheduler)
     return 2
-
-
-def _senco_add(settings: Settings, text: str) -> int:
-    from bot.app import add_sencos, open_database
-    from handlers.clock import SystemClock
-
-    try:
-        entry = parse_person_id(text)
-    except ValueError as exc:
-        print(f"tacbot: {exc}", file=sys.stderr)
-        return 2
-    db = open_database(settings)
-    added = add_sencos(db, [entry], clock=SystemClock(), added_by="tacbot senco add")
-    db.dispose()
-    print(f"{text} is now a SENCO." if added else f"{text} was already a SENCO.")
-    return 0
 
 
 def _console(settings: Settings, as_handle: str) -> int:

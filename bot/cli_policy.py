@@ -47,7 +47,7 @@ def policy_command(settings: Settings, args: argparse.Namespace) -> int:
         db.dispose()
 
 
-def _school_id(s: Any, school: str | None, *, create: bool) -> int | None:
+def school_id_of(s: Any, school: str | None, *, create: bool) -> int | None:
     """The school's id (None for every school); ValueError when a school to show is unknown."""
     from sqlalchemy import select
 
@@ -72,7 +72,7 @@ def _show(s: Any, school: str | None) -> str:
     from scheduler.policy import SETTINGS, as_json, effective
     from storage.repo import policies as repo
 
-    school_id = _school_id(s, school, create=False)
+    school_id = school_id_of(s, school, create=False)
     layers = repo.layers(s, school_ids=[] if school_id is None else [school_id])
     policy = effective(layers, school_id=school_id)
     own, shared = layers.get(school_id, {}), layers.get(None, {}) if school_id is not None else {}
@@ -96,7 +96,7 @@ def _set(s: Any, school: str | None, pairs: list[str]) -> str:
         if not sep:
             raise PolicyError(f"{pair}: write <key>=<value>")
         values[key.strip()] = as_json(key.strip(), coerce(key.strip(), text))
-    school_id = _school_id(s, school, create=True)
+    school_id = school_id_of(s, school, create=True)
     layers = repo.layers(s, school_ids=[] if school_id is None else [school_id])
     shared = layers.get(None, {}) if school_id is not None else {}
     # The whole effective policy must hold (e.g. chasers before the due week) before anything is stored:
@@ -123,7 +123,7 @@ def _reset(s: Any, school: str | None, keys: list[str]) -> str:
     for key in keys:
         if key not in BY_KEY:
             raise PolicyError(f"{key}: no such setting (try one of {', '.join(BY_KEY)})")
-    school_id = _school_id(s, school, create=False)
+    school_id = school_id_of(s, school, create=False)
     layers = repo.layers(s, school_ids=[] if school_id is None else [school_id])
     remaining = {k: v for k, v in layers.get(school_id, {}).items() if keys and k not in keys}
     shared = layers.get(None, {}) if school_id is not None else {}

@@ -57,7 +57,7 @@ async def known_name(ask: Ask, ref: PersonRef) -> str:
 
 
 def require_senco(session: Session, who: Asker, what: str) -> None:
-    if not people.is_senco(session, person_id=who.person.id):
+    if not people.is_senco(session, person_id=who.person.id, school_id=who.school.id):
         raise NotAllowed(
             f"Only a SENCO can {what}.",
             hint="If you should be one, ask the person who runs TAC Bot for your school to name you a SENCO.",

@@ -58,7 +58,11 @@ async def overview(core: Core, actor: Actor) -> Reply:
     ask = Ask.start(core, Command(actor=actor, text=""))
     with core.db.transaction() as s:
         who = access.asker(s, ask)
-        load = _caseload(s, ask, who) if people.is_senco(s, person_id=who.person.id) else None
+        load = (
+            _caseload(s, ask, who)
+            if people.is_senco(s, person_id=who.person.id, school_id=who.school.id)
+            else None
+        )
     if load is None:
         return await help.show_help(ask, c.Help(case_ref=None, topic=None))
     return _render(ask, load)

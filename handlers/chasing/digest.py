@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from handlers.chasing.kinds import Kind
@@ -29,6 +29,7 @@ from scheduler.steps import Step
 from storage.models import Action, Case, InputRequest, Review, Senco
 from storage.repo import forms as form_repo
 from storage.repo import plan as plan_repo
+from storage.repo.people import senco_in
 
 REVIEW_AHEAD = timedelta(days=14)
 ANNUAL = timedelta(days=365)
@@ -127,8 +128,10 @@ def queue_digests(session: Session, *, cal: SchoolCalendar, now: datetime) -> in
     week = cal.local(now).strftime("%G-W%V")
     rows = session.execute(
         select(Case.school_id, Case.key_worker_id)
-        .join(Senco, Senco.person_id == Case.key_worker_id)
-        .where(Case.status == "open")
+        .where(
+            Case.status == "open",
+            exists().where(Senco.person_id == Case.key_worker_id, senco_in(Case.school_id)),
+        )
         .distinct()
     ).all()
     queued = 0

@@ -34,11 +34,14 @@ class Person(Base):
 
 
 class Senco(Base):
-    """A person allowed to open cases and see the school's overview."""
+    """A person allowed to open cases and see the overview, in one school (``school_id``) or, with no
+    school, in every school of the deployment (what `tacbot senco add` without ``--school`` names)."""
 
     __tablename__ = "sencos"
+    __table_args__ = (UniqueConstraint("person_id", "school_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     added_at: Mapped[datetime]
     added_by: Mapped[str] = mapped_column(String(200), default="")

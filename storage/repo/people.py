@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage import audit
 from storage.models import Person, School, Senco
 
 
@@ -52,17 +53,70 @@ def get_or_create_person(
     return person
 
 
-def is_senco(session: Session, *, person_id: int) -> bool:
-    return session.scalar(select(Senco.id).where(Senco.person_id == person_id)) is not None
+def senco_in(school_id: int | SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """A ``Senco`` row that makes its person a SENCO of ``school_id`` (named there, or everywhere)."""
+    return or_(Senco.school_id == school_id, Senco.school_id.is_(None))
 
 
-def add_senco(session: Session, *, person: Person, added_by: str, now: datetime) -> bool:
-    """Name ``person`` a SENCO; returns False when they already were one."""
-    if is_senco(session, person_id=person.id):
+def is_senco(session: Session, *, person_id: int, school_id: int) -> bool:
+    return (
+        session.scalar(select(Senco.id).where(Senco.person_id == person_id, senco_in(school_id)).limit(1))
+        is not None
+    )
+
+
+def _senco_row(session: Session, *, person_id: int, school_id: int | None) -> Senco | None:
+    where = Senco.school_id.is_(None) if school_id is None else Senco.school_id == school_id
+    return session.scalars(select(Senco).where(Senco.person_id == person_id, where)).first()
+
+
+def add_senco(
+    session: Session, *, person: Person, school_id: int | None, added_by: str, now: datetime
+) -> bool:
+    """Name ``person`` a SENCO of one school (or, with None, of every school); audited. False when
+    they already were one there."""
+    if _senco_row(session, person_id=person.id, school_id=school_id) is not None:
         return False
-    session.add(Senco(person_id=person.id, added_at=now, added_by=added_by))
+    if school_id is not None and is_senco(session, person_id=person.id, school_id=school_id):
+        return False  # already a SENCO of every school
+    session.add(Senco(person_id=person.id, school_id=school_id, added_at=now, added_by=added_by))
+    audit.record(session, action="senco.added", at=now, school_id=school_id, person=person.id, by=added_by)
     session.flush()
     return True
+
+
+def remove_senco(
+    session: Session, *, person: Person, school_id: int | None, removed_by: str, now: datetime
+) -> int:
+    """Take the SENCO role from ``person`` in one school (None: everywhere); audited. How many
+    rows went. A SENCO of every school is not a SENCO of one school that can be removed alone."""
+    rows = session.scalars(select(Senco).where(Senco.person_id == person.id)).all()
+    gone = [r for r in rows if school_id is None or r.school_id == school_id]
+    for row in gone:
+        audit.record(
+            session,
+            action="senco.removed",
+            at=now,
+            school_id=row.school_id,
+            person=person.id,
+            by=removed_by,
+        )
+        session.delete(row)
+    session.flush()
+    return len(gone)
+
+
+def sencos(session: Session, *, school_id: int | None = None) -> list[tuple[Person, School | None, Senco]]:
+    """Every SENCO (of ``school_id`` when given, every-school ones included), by platform and id."""
+    query = (
+        select(Person, School, Senco)
+        .join(Senco, Senco.person_id == Person.id)
+        .outerjoin(School, School.id == Senco.school_id)
+        .order_by(Person.platform, Person.external_id, Senco.school_id)
+    )
+    if school_id is not None:
+        query = query.where(senco_in(school_id))
+    return [(p, sch, sen) for p, sch, sen in session.execute(query)]
 
 
 def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
