@@ -41,8 +41,8 @@ def build_platforms(
     settings: Settings, *, db: Database | None = None, clock: Clock | None = None
 ) -> dict[str, ChatPlatform]:
     """The console (printing what it is sent), plus every platform these settings turn on: Slack with
-    its two variables; Teams, which needs the database for its conversation references, when ``db``
-    is given."""
+    its two variables; Teams (``Settings.teams_enabled``), which needs the database for its conversation
+    references, when ``db`` is given."""
     import sys
 
     from bot.console.platform import ConsolePlatform
@@ -53,7 +53,7 @@ def build_platforms(
         from bot.slack.plugin import slack_platform
 
         platforms["slack"] = slack_platform(settings)
-    if db is not None:
+    if db is not None and settings.teams_enabled:
         from bot.teams.factory import build_teams_platform
 
         platforms["teams"] = build_teams_platform(settings, db=db, clock=clock)

@@ -19,7 +19,7 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     from bot.teams.endpoint import teams_plugin
 
     plugins: list[Plugin] = [notices_plugin(settings)]
-    plugins.append(teams_plugin(settings))  # TeamsConfigError: production with no app id
+    plugins.append(teams_plugin(settings))  # TeamsConfigError: an unsafe Teams set-up
     if scheduler:
         from bot.ticker import ticker_plugin
 
@@ -33,6 +33,31 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     return plugins
 
 
+ROUTE_NOTES = {
+    "/healthz": "liveness, never touches the database",
+    "/readyz": "the database answers (within 2 s)",
+    "/slack/events": "Slack, every request's signature checked",
+    "/privacy": "the privacy notice, public",
+    "/terms": "the terms of use, public",
+}
+
+
+def exposure(app: web.Application, settings: Settings) -> str:
+    """Exactly what this server answers, route by route, and what each checks (the start-up line)."""
+    from bot.teams.config import TeamsConfig
+
+    notes = {**ROUTE_NOTES, "/api/messages": TeamsConfig.from_settings(settings).describe()}
+    routes = sorted(
+        {(r.resource.canonical, r.method) for r in app.router.routes() if r.resource and r.method != "HEAD"}
+    )
+    parts = [f"{method} {path} ({notes.get(path, 'no check')})" for path, method in routes]
+    if not settings.teams_enabled:
+        parts.append("Teams off (no /api/messages: set MICROSOFT_APP_ID)")
+    if settings.slack_enabled and settings.slack_app_token is not None:
+        parts.append("Slack over Socket Mode too (an outgoing connection)")
+    return "Exposed: " + "; ".join(parts) + "."
+
+
 def serve(settings: Settings, *, scheduler: bool = True) -> int:
     from bot.teams.config import TeamsConfigError
 
@@ -43,6 +68,6 @@ def serve(settings: Settings, *, scheduler: bool = True) -> int:
         return 2
     core = build_core(settings)
     app = make_app(core, plugins=plugins)
-    log.info("TAC Bot listening on %s:%s", settings.host, settings.port)
+    log.info("TAC Bot listening on %s:%s. %s", settings.host, settings.port, exposure(app, settings))
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(default=None, alias="MICROSOFT_APP_TENANT_ID")
     microsoft_app_type: str | None = Field(default=None, alias="MICROSOFT_APP_TYPE")
     graph_api_url: str = Field(default="https://graph.microsoft.com/v1.0/", alias="GRAPH_API_URL")
+    teams_emulator: bool = Field(default=False, alias="TACBOT_TEAMS_EMULATOR")
     environment: str = Field(default="development", alias="TACBOT_ENV")
     log_level: str = Field(default="INFO", alias="TACBOT_LOG_LEVEL")
     teams_tenants: str = Field(default="", alias="TACBOT_TEAMS_TENANTS")
@@ -83,6 +84,11 @@ class Settings(BaseSettings):
     def production(self) -> bool:
         """`TACBOT_ENV=production`: refuse insecure set-ups (e.g. Teams with no app id) at start."""
         return self.environment.strip().lower() in ("production", "prod")
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is on with an app id, or for the Emulator (`TACBOT_TEAMS_EMULATOR`, development only)."""
+        return bool(self.microsoft_app_id) or self.teams_emulator
 
     @property
     def slack_enabled(self) -> bool:

@@ -6,16 +6,16 @@ import logging
 from dataclasses import dataclass
 
 from bot.settings import Settings
+from bot.teams.service_urls import service_url_allowed
 
 log = logging.getLogger(__name__)
 
-NO_APP_ID_WARNING = (
+EMULATOR_WARNING = (
     "\n"
     "*****************************************************************************************\n"
-    "* TEAMS IS RUNNING WITHOUT AUTHENTICATION: MICROSOFT_APP_ID is not set.                 *\n"
-    "* Only the Bot Framework Emulator on this machine can talk to /api/messages like this.  *\n"
-    "* Never expose this instance; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, and       *\n"
-    "* TACBOT_ENV=production to refuse to start without them.                                *\n"
+    "* TEAMS IS RUNNING WITHOUT AUTHENTICATION (TACBOT_TEAMS_EMULATOR=true).                 *\n"
+    "* /api/messages accepts unsigned activities, and the bot answers only loopback service  *\n"
+    "* URLs (the Bot Framework Emulator on this machine). Never expose this instance.        *\n"
     "*****************************************************************************************"
 )
 
@@ -42,6 +42,7 @@ class TeamsConfig:
     app_type: str
     tenants: frozenset[str]
     production: bool
+    emulator: bool
     team_id: str | None
     channel_id: str | None
     channel_owner: str | None
@@ -60,6 +61,7 @@ class TeamsConfig:
             app_type=settings.microsoft_app_type or "MultiTenant",
             tenants=frozenset(t.strip().lower() for t in settings.teams_tenants.split(",") if t.strip()),
             production=settings.production,
+            emulator=settings.teams_emulator,
             team_id=settings.teams_team_id,
             channel_id=settings.teams_channel_id,
             channel_owner=settings.teams_channel_owner,
@@ -71,6 +73,22 @@ class TeamsConfig:
     @property
     def authenticated(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def enabled(self) -> bool:
+        """`/api/messages` exists: with an app id, or for the Emulator in development."""
+        return self.authenticated or self.emulator
+
+    def may_send_to(self, service_url: str | None) -> bool:
+        return service_url_allowed(service_url, emulator=self.emulator, production=self.production)
+
+    def describe(self) -> str:
+        """What `/api/messages` accepts and where the bot answers, for the start-up message."""
+        if self.emulator:
+            return "Teams, UNAUTHENTICATED for the Bot Framework Emulator; answers only loopback service URLs"
+        tenants = ", ".join(sorted(self.tenants)) or "any tenant"
+        where = "Microsoft's Bot Connector hosts" if self.production else "the service URL of each token"
+        return f"Teams, Bot Framework JWT for app {self.app_id} ({tenants}); answers only {where}"
 
     @property
     def graph_enabled(self) -> bool:
@@ -90,14 +108,32 @@ class TeamsConfig:
         )
 
     def check(self) -> None:
-        """Refuse production without an app id; warn loudly about anything unauthenticated or open."""
-        if not self.authenticated:
+        """Refuse what is unsafe (the Emulator's open door in production, or beside an app id; an empty
+        tenant allow-list or a non-Microsoft service URL in production); warn about the rest."""
+        if not self.enabled:
+            return
+        if self.emulator and self.authenticated:
+            raise TeamsConfigError(
+                "TACBOT_TEAMS_EMULATOR=true and MICROSOFT_APP_ID are both set: the Emulator mode turns "
+                "authentication off. Unset TACBOT_TEAMS_EMULATOR."
+            )
+        if self.emulator:
             if self.production:
                 raise TeamsConfigError(
-                    "TACBOT_ENV=production but MICROSOFT_APP_ID is not set: "
-                    "Teams would accept unauthenticated requests. Set MICROSOFT_APP_ID and "
-                    "MICROSOFT_APP_PASSWORD (see the README's Microsoft Teams section)."
+                    "TACBOT_TEAMS_EMULATOR=true is refused with TACBOT_ENV=production: it accepts "
+                    "unauthenticated requests. Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead."
                 )
-            log.warning(NO_APP_ID_WARNING)
+            log.warning(EMULATOR_WARNING)
+            return
         if not self.tenants:
+            if self.production:
+                raise TeamsConfigError(
+                    "TACBOT_ENV=production but TACBOT_TEAMS_TENANTS is empty: any Microsoft 365 tenant "
+                    "could use the bot. Set it to your tenant id(s)."
+                )
             log.warning("TACBOT_TEAMS_TENANTS is empty: Teams activities from any tenant are accepted.")
+        if self.production and not self.may_send_to(self.service_url):
+            raise TeamsConfigError(
+                f"TACBOT_TEAMS_SERVICE_URL={self.service_url} is not a Microsoft Bot Connector address "
+                "(https://smba.trafficmanager.net/...)."
+            )

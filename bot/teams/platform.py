@@ -23,6 +23,7 @@ from bot.teams.config import TeamsConfig
 from bot.teams.files import consent_attachment, link_card
 from bot.teams.graph import GraphClient, GraphError
 from bot.teams.refs import CHANNEL, References, acting_user
+from bot.teams.service_urls import host_of
 from handlers.clock import Clock, SystemClock
 from handlers.platform import PlatformError
 from handlers.replies import Reply, Strong, unmarked
@@ -79,7 +80,15 @@ class TeamsPlatform:
     def bot_id(self) -> str:
         return f"28:{self.config.app_id}" if self.config.app_id else "28:tacbot"
 
+    def _check_service(self, service_url: str | None) -> None:
+        """Never send anywhere the mode does not allow (``bot.teams.service_urls``), whatever is stored."""
+        if not self.config.may_send_to(service_url):
+            log.warning("Teams send refused: service URL host %r is not allowed", host_of(service_url or ""))
+            raise PlatformError("Microsoft Teams cannot be reached from here for that conversation.")
+
     async def _send(self, reference: ConversationReference, reply: Reply | Activity, *more: Activity) -> None:
+        self._check_service(reference.service_url)
+
         async def callback(context: TurnContext) -> None:
             await context.send_activity(card_activity(reply) if isinstance(reply, Reply) else reply)
             for activity in more:
@@ -96,6 +105,7 @@ class TeamsPlatform:
     async def _create(self, workspace: str, parameters: ConversationParameters) -> ConversationReference:
         """Create a conversation (a 1:1 chat or a channel thread); return a reference to it."""
         base = self.refs.service(workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id)
+        self._check_service(base.service_url)
         parameters.bot = base.bot or ChannelAccount(id=self.bot_id)
         parameters.tenant_id = workspace
         made: list[ConversationReference] = []

@@ -86,7 +86,9 @@ async def start_harness(
             return "graph-token"  # what MSAL would return; the fake Graph checks it
 
         graph_client = GraphClient(base_url=fake_graph.url, token=token, team_id="team-oak-primary")
-    config_settings = settings(TACBOT_TEAMS_SERVICE_URL=connector.url, **values)
+    if "MICROSOFT_APP_ID" not in values:  # unsigned activities: the Emulator's development mode
+        values = {"TACBOT_TEAMS_EMULATOR": "true", **values}
+    config_settings = settings(**{"TACBOT_TEAMS_SERVICE_URL": connector.url, **values})
     config = TeamsConfig.from_settings(config_settings)
     platform = TeamsPlatform(
         config=config,
@@ -112,7 +114,7 @@ async def stop_harness(harness: TeamsHarness) -> None:
 
 @pytest.fixture
 async def teams(db: Database, clock: ManualClock) -> AsyncIterator[TeamsHarness]:
-    """Case rooms as Graph private channels (no app id: local, unauthenticated, like the Emulator)."""
+    """Case rooms as Graph private channels (no app id: `TACBOT_TEAMS_EMULATOR`, unauthenticated)."""
     harness = await start_harness(db, clock, graph=True)
     yield harness
     await stop_harness(harness)

@@ -196,11 +196,20 @@ async def test_tenants_outside_the_allow_list_are_ignored_and_audited(
         await stop_harness(allowed)
 
 
-def test_production_refuses_to_start_without_an_app_id(caplog: pytest.LogCaptureFixture) -> None:
-    with pytest.raises(TeamsConfigError):
-        teams_plugin(settings(TACBOT_ENV="production"))
-    assert serve(settings(TACBOT_ENV="production", DATABASE_URL="sqlite:///:memory:")) == 2
-    teams_plugin(settings(TACBOT_ENV="production", MICROSOFT_APP_ID=APP_ID, TACBOT_TEAMS_TENANTS=TENANT))
+def test_production_refuses_every_unsafe_teams_set_up(caplog: pytest.LogCaptureFixture) -> None:
+    prod = {"TACBOT_ENV": "production", "MICROSOFT_APP_ID": APP_ID, "TACBOT_TEAMS_TENANTS": TENANT}
+    for unsafe, words in (
+        ({"TACBOT_ENV": "production", "TACBOT_TEAMS_EMULATOR": "true"}, "refused with TACBOT_ENV=production"),
+        ({"TACBOT_TEAMS_EMULATOR": "true", "MICROSOFT_APP_ID": APP_ID}, "both set"),
+        ({**prod, "TACBOT_TEAMS_TENANTS": ""}, "TACBOT_TEAMS_TENANTS is empty"),
+        ({**prod, "TACBOT_TEAMS_SERVICE_URL": "https://evil.example/"}, "not a Microsoft Bot Connector"),
+    ):
+        with pytest.raises(TeamsConfigError, match=words):
+            teams_plugin(settings(**unsafe))
+    db_url = {"DATABASE_URL": "sqlite:///:memory:"}
+    assert serve(settings(TACBOT_ENV="production", TACBOT_TEAMS_EMULATOR="true", **db_url)) == 2
+    teams_plugin(settings(**prod))
+    teams_plugin(settings(TACBOT_ENV="production"))  # Slack only: Teams is simply off
     caplog.clear()
-    teams_plugin(settings())
-    assert "WITHOUT AUTHENTICATION" in caplog.text
+    teams_plugin(settings(TACBOT_TEAMS_EMULATOR="true"))
+    assert "WITHOUT AUTHENTICATION" in caplog.text and "loopback" in caplog.text
