@@ -27,11 +27,13 @@ from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
 from handlers.model import Command, Interaction
+from handlers.offload import busy_reply, off_loop
 from handlers.plan import actions, corrections, outcomes, view
 from handlers.plan.export.use_case import export_plan
 from handlers.referrals import use_cases as referrals
 from handlers.replies import Button, Buttons, Reply, para, reply
 from handlers.reviews import meeting, poll, record, record_form
+from storage.engine import Busy
 
 log = logging.getLogger(__name__)
 _CASE_WORD = re.compile(r"^(case|tac-\d{1,6})$")
@@ -134,7 +136,11 @@ INTERACTIONS: dict[str, InteractionHandler] = {
 
 
 async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
-    """Handle a button press from anyone. Always returns a reply for the presser; never raises."""
+    """Handle a button press from anyone, off the event loop. Always returns a reply; never raises."""
+    return await off_loop(core, lambda moved: _interaction(moved, interaction))
+
+
+async def _interaction(core: Core, interaction: Interaction) -> Reply:
     ask = Ask.start(core, Command(actor=interaction.actor, text="", room_id=interaction.room_id))
     handler = INTERACTIONS.get(interaction.action.partition(".")[0])
     try:
@@ -143,6 +149,8 @@ async def handle_interaction(core: Core, interaction: Interaction) -> Reply:
         return await handler(ask, interaction)
     except TacBotError as error:
         return error_reply(error)
+    except Busy:
+        return busy_reply()
     except Exception:
         log.exception(
             "interaction failed (platform=%s, action=%s)", interaction.actor.platform, interaction.action
@@ -191,10 +199,15 @@ def opens_form_at_once(text: str) -> bool:
 
 
 async def handle(core: Core, command: Command, *, confirmed: bool = False) -> Reply:
-    """Handle one command from anyone, anywhere. Always returns a reply for the asker; never raises.
+    """Handle one command from anyone, anywhere, off the event loop (``handlers.offload``). Always
+    returns a reply for the asker; never raises.
 
     A trailing `confirm` (or ``confirmed``, from the *Confirm* button) lets a step that asks first go on.
     """
+    return await off_loop(core, lambda moved: _command(moved, command, confirmed=confirmed))
+
+
+async def _command(core: Core, command: Command, *, confirmed: bool) -> Reply:
     text, typed_confirm = split_confirm(command.text)
     ask = Ask.start(core, replace(command, text=text), confirmed=confirmed or typed_confirm)
     if command.room_id is not None and looks_like_disclosure(ask.command.text):
@@ -204,6 +217,8 @@ async def handle(core: Core, command: Command, *, confirmed: bool = False) -> Re
         return await USE_CASES[type(parsed)](ask, parsed)
     except TacBotError as error:
         return error_reply(error)
+    except Busy:
+        return busy_reply()
     except Exception:
         log.exception("command failed (platform=%s)", command.actor.platform)
         return Reply.text(

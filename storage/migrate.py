@@ -26,6 +26,8 @@ def upgrade(target: Engine | Connection, revision: str = "head") -> None:
     cfg = alembic_config()
     if isinstance(target, Engine):
         with target.begin() as conn:
+            if conn.dialect.name == "postgresql":  # a migration may take longer than one request's bound
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     else:

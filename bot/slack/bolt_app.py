@@ -30,6 +30,7 @@ from handlers.dispatch import handle, handle_interaction, opens_form_at_once
 from handlers.home import overview
 from handlers.membership import member_left_room
 from handlers.model import Actor
+from handlers.offload import off_loop
 from handlers.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -141,12 +142,12 @@ def build_slack_app(
         left = incoming.room_left(body)
         if left.user_id == context.bot_user_id:
             return
-        background.spawn(_left(core, left), name="member left")
+        background.spawn(off_loop(core, lambda moved: _left(moved, left)), name="member left")
 
     app.event("member_left_channel")(on_left)
 
     async def publish_home(actor: Actor) -> None:
-        reply = await overview(core, actor)
+        reply = await off_loop(core, lambda moved: overview(moved, actor))
         await client.views_publish(user_id=actor.user_id, view={"type": "home", "blocks": view_blocks(reply)})
 
     async def on_home(body: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ before the ack (errors go back under their fields); the room summary and the tha
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import incoming
 from bot.slack.background import Background
-from bot.slack.form_flow import open_view, save_modal_draft, view_submission
+from bot.slack.form_flow import SubmissionOutcome, open_view, save_modal_draft, view_submission
 from bot.slack.forms import CALLBACK_ID, DRAFT_ACTION, metadata, modal
 from bot.slack.respond import Http, tell
 from handlers.core import Core
@@ -25,11 +26,24 @@ from handlers.dispatch import error_reply
 from handlers.errors import TacBotError
 from handlers.forms import api
 from handlers.model import Actor
+from handlers.offload import BUSY, busy_reply, off_loop
 from handlers.replies import Reply
+from storage.engine import Busy
 
 log = logging.getLogger(__name__)
 
 OPEN_ACTION = "form.open"
+
+
+ACK_BUDGET = 2.5  # seconds of database work before an acknowledgement Slack wants within 3
+
+
+def busy_ack(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The submission's answer when the database is busy: the message under the modal's first input."""
+    first = next((b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"), None)
+    if first is None:
+        return {}
+    return {"response_action": "errors", "errors": {str(first): BUSY}}
 
 
 class FormListeners:
@@ -45,10 +59,17 @@ class FormListeners:
     async def open_modal(self, press: incoming.Pressed) -> None:
         """The *Open form* button: the modal for someone entitled, a polite refusal for anyone else."""
         actor = press.interaction.actor
+
+        async def opened(core: Core) -> dict[str, Any]:
+            return open_view(core, actor, press.interaction.value)
+
         try:
-            view = open_view(self.core, actor, press.interaction.value)
+            view = await off_loop(self.core, opened, within=ACK_BUDGET)  # the trigger id lives 3 s
         except TacBotError as error:
             await tell(self.core, self.http, actor, error_reply(error), press.response_url)
+            return
+        except Busy:
+            await tell(self.core, self.http, actor, busy_reply(), press.response_url)
             return
         try:
             await self.client.views_open(trigger_id=press.trigger_id, view=view)
@@ -59,10 +80,14 @@ class FormListeners:
 
     async def open_at_once(self, actor: Actor, request_id: str, trigger_id: str) -> bool:
         """A command's own form as a modal from its trigger id; False (answer in chat instead) if not."""
+
+        async def opened(core: Core) -> dict[str, Any]:
+            return open_view(core, actor, request_id)
+
         try:
-            view = open_view(self.core, actor, request_id)
+            view = await off_loop(self.core, opened, within=ACK_BUDGET)
             await self.client.views_open(trigger_id=trigger_id, view=view)
-        except TacBotError:
+        except (TacBotError, Busy):
             return False
         except SlackApiError as error:  # expired_trigger_id: the chat answer carries Open form
             log.warning("could not open a form at once: %s", error.response.get("error"))
@@ -76,12 +101,19 @@ class FormListeners:
     async def _save_draft(self, body: dict[str, Any]) -> None:
         """Keep what was typed; the modal then says it shows a draft (or a DM says why not)."""
         actor, view = incoming.actor_of(body), body.get("view") or {}
+        request_id, step = metadata(view)
+
+        async def saving(core: Core) -> tuple[Reply, dict[str, Any]]:
+            saved = save_modal_draft(core, actor, view)
+            return saved, modal(api.open_form(core, actor, request_id), step=step)
+
         try:
-            saved = save_modal_draft(self.core, actor, view)
-            request_id, step = metadata(view)
-            again = modal(api.open_form(self.core, actor, request_id), step=step)
+            saved, again = await off_loop(self.core, saving)
         except TacBotError as error:
             await tell(self.core, self.http, actor, error_reply(error))
+            return
+        except Busy:
+            await tell(self.core, self.http, actor, busy_reply())
             return
         try:
             await self.client.views_update(view_id=str(view.get("id")), hash=view.get("hash"), view=again)
@@ -91,15 +123,27 @@ class FormListeners:
 
     async def on_submit(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Validate and store before the ack (its body carries errors or the next step), then announce."""
-        actor = incoming.actor_of(body)
+        actor, view = incoming.actor_of(body), body.get("view") or {}
+
+        async def submitting(core: Core) -> SubmissionOutcome:
+            return await view_submission(core, actor, view)
+
         try:
-            outcome = await view_submission(self.core, actor, body.get("view") or {})
+            outcome = await off_loop(self.core, submitting, within=ACK_BUDGET)
         except TacBotError as error:
             await ack()
             self.background.spawn(tell(self.core, self.http, actor, error_reply(error)), name="form refused")
             return
+        except Busy:  # nothing was stored: the modal stays open with what was typed, and says why
+            await ack(**busy_ack(view))
+            return
         await ack(**outcome.ack)
         if outcome.post is not None:
-            self.background.spawn(api.announce(self.core, outcome.post), name="form summary")
+            post = outcome.post
+
+            async def announcing(core: Core) -> None:
+                await api.announce(core, post)
+
+            self.background.spawn(off_loop(self.core, announcing), name="form summary")
         if outcome.reply is not None:
             self.background.spawn(tell(self.core, self.http, actor, outcome.reply), name="form thanks")

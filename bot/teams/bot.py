@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from dataclasses import replace
@@ -35,7 +36,8 @@ from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.errors import TacBotError
 from handlers.forms import api
-from handlers.model import Command
+from handlers.model import Actor, Command
+from handlers.offload import off_loop
 from handlers.platform import PlatformError
 from handlers.replies import Reply
 from storage import audit
@@ -65,20 +67,23 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         workspace = tenant(activity)
         if not self.platform.config.tenant_allowed(workspace):
-            with self.core.db.transaction() as s:
-                audit.record(
-                    s,
-                    action="teams.tenant_refused",
-                    at=self.core.clock.now(),
-                    tenant=workspace,
-                    activity_type=activity.type,
-                    user=getattr(activity.from_property, "id", None),
-                )
+            await asyncio.to_thread(self._refused, workspace, activity)
             log.warning("Ignored a Teams activity from a tenant not in TACBOT_TEAMS_TENANTS")
             return
         if activity.conversation is not None and activity.type in ("message", "invoke", "conversationUpdate"):
-            self.platform.refs.remember(activity, now=self.core.clock.now())
+            await asyncio.to_thread(self.platform.refs.remember, activity, now=self.core.clock.now())
         await super().on_turn(turn_context)
+
+    def _refused(self, workspace: str, activity: Activity) -> None:
+        with self.core.db.transaction() as s:
+            audit.record(
+                s,
+                action="teams.tenant_refused",
+                at=self.core.clock.now(),
+                tenant=workspace,
+                activity_type=activity.type,
+                user=getattr(activity.from_property, "id", None),
+            )
 
     def _room(self, room_id: str | None) -> str | None:
         """A channel post's conversation is ``<channel>;messageid=<post>``: a thread room matches whole,
@@ -93,7 +98,7 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _learn_mentioned(self, turn_context: TurnContext, command: Command) -> None:
         """Look up mentioned people once (their Entra id lets Graph add them to private channels)."""
         for user_id, name in command.names.items():
-            known = self.platform.refs.user(user_id)
+            known = await asyncio.to_thread(self.platform.refs.user, user_id)
             if known is not None and known[1]:
                 continue
             directory_id: str | None = None
@@ -102,7 +107,8 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 directory_id, name = member.aad_object_id, member.name or name
             except Exception as exc:  # the mention still works; only Graph membership needs the id
                 log.info("Could not look up a mentioned Teams user: %s", type(exc).__name__)
-            self.platform.refs.remember_user(
+            await asyncio.to_thread(
+                self.platform.refs.remember_user,
                 workspace=command.actor.workspace,
                 user_id=user_id,
                 name=name,
@@ -114,7 +120,7 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         data = activity_json(turn_context.activity)
         submitted = submitted_data(data)
         if submitted is not None and form_turn.is_form_data(submitted):
-            await self._form(turn_context, form_turn.answer(self.core, actor_of(data), submitted))
+            await self._form(turn_context, self._answer(actor_of(data), submitted))
             return
         answer = await self._reply(turn_context)
         if answer.direct and not is_personal(data):
@@ -150,7 +156,14 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if result.reply is not None:
             await self._show(turn_context, render_card(result.reply), in_place=result.in_place)
         if result.post is not None:
-            await api.announce(self.core, result.post)
+            await self._announce(result.post)
+
+    async def _answer(self, actor: Actor, submitted: dict[str, Any]) -> form_turn.FormAnswer:
+        """A form's card pressed, handled off the event loop (``handlers.offload``)."""
+        return await off_loop(self.core, lambda core: form_turn.answer(core, actor, submitted))
+
+    async def _announce(self, post: api.RoomPost) -> None:
+        await off_loop(self.core, lambda core: api.announce(core, post))
 
     async def _show(self, turn_context: TurnContext, card: dict[str, Any], *, in_place: bool) -> None:
         """Update the pressed card (its id is the submit's ``replyToId``); else send the card anew."""
@@ -177,13 +190,15 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         token = acting_user.set(str(data.get("from", {}).get("id") or "") or None)
         try:
             if interaction is not None:
-                interaction = replace(interaction, room_id=self._room(interaction.room_id))
+                room = await asyncio.to_thread(self._room, interaction.room_id)
+                interaction = replace(interaction, room_id=room)
                 return await handle_interaction(self.core, interaction)
             command = to_command(data)
             if not command.text and not command.names:
                 command = replace(command, text="help")
             await self._learn_mentioned(turn_context, command)
-            return await handle(self.core, replace(command, room_id=self._room(command.room_id)))
+            room = await asyncio.to_thread(self._room, command.room_id)
+            return await handle(self.core, replace(command, room_id=room))
         finally:
             acting_user.reset(token)
 
@@ -194,10 +209,10 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         data = activity_json(turn_context.activity)
         submitted = submitted_data(data)
         if submitted is not None and form_turn.is_form_data(submitted):
-            result = await form_turn.answer(self.core, actor_of(data), submitted)
+            result = await self._answer(actor_of(data), submitted)
             value = result.card if result.card is not None else render_card(result.reply or Reply.text(""))
             if result.post is not None:
-                await api.announce(self.core, result.post)
+                await self._announce(result.post)
         else:
             reply = await self._reply(turn_context)
             value = self._form_card(data, reply) or render_card(reply)

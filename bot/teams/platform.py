@@ -3,6 +3,7 @@ rooms as Graph private channels (or, without Graph, threads in one configured ch
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -104,7 +105,9 @@ class TeamsPlatform:
 
     async def _create(self, workspace: str, parameters: ConversationParameters) -> ConversationReference:
         """Create a conversation (a 1:1 chat or a channel thread); return a reference to it."""
-        base = self.refs.service(workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id)
+        base = await asyncio.to_thread(
+            self.refs.service, workspace=workspace, default_url=self.config.service_url, bot_id=self.bot_id
+        )
         self._check_service(base.service_url)
         parameters.bot = base.bot or ChannelAccount(id=self.bot_id)
         parameters.tenant_id = workspace
@@ -136,7 +139,7 @@ class TeamsPlatform:
         return made[0]
 
     async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
-        reference = self.refs.reference(kind="user", key=user_id)
+        reference = await asyncio.to_thread(self.refs.reference, kind="user", key=user_id)
         if reference is None:
             reference = await self._create(
                 workspace,
@@ -146,8 +149,13 @@ class TeamsPlatform:
                     channel_data={"tenant": {"id": workspace}},
                 ),
             )
-            self.refs.remember_conversation(
-                workspace=workspace, kind="user", key=user_id, reference=reference, now=self.clock.now()
+            await asyncio.to_thread(
+                self.refs.remember_conversation,
+                workspace=workspace,
+                kind="user",
+                key=user_id,
+                reference=reference,
+                now=self.clock.now(),
             )
         # Files (a review's .ics) are offered with a file consent card each: bots cannot attach files.
         offers = [consent_attachment(file) for file in reply.attachments]
@@ -169,7 +177,7 @@ class TeamsPlatform:
         )
 
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
-        await self._send(self._room_reference(workspace, room_id), reply)
+        await self._send(await asyncio.to_thread(self._room_reference, workspace, room_id), reply)
         if self.graph is not None:  # files beside a room message go to the channel's Files, linked
             for file in reply.attachments:
                 await self.upload_file(
@@ -181,7 +189,7 @@ class TeamsPlatform:
                 )
 
     async def user_name(self, *, workspace: str, user_id: str) -> str | None:
-        known = self.refs.user(user_id)
+        known = await asyncio.to_thread(self.refs.user, user_id)
         return known[0] or None if known else None
 
     def _directory_id(self, user_id: str) -> str:
@@ -211,7 +219,8 @@ class TeamsPlatform:
             ),
         )
         room_id = str(reference.conversation.id)
-        self.refs.remember_conversation(
+        await asyncio.to_thread(
+            self.refs.remember_conversation,
             workspace=workspace,
             kind="room",
             key=room_id,
@@ -224,7 +233,7 @@ class TeamsPlatform:
     async def _create_channel(self, *, name: str, topic: str) -> str:
         assert self.graph is not None
         actor = acting_user.get()
-        owner = self._directory_id(actor) if actor else self.config.channel_owner
+        owner = await asyncio.to_thread(self._directory_id, actor) if actor else self.config.channel_owner
         if not owner:
             raise PlatformError(
                 "Nobody can own the new private channel.", hint="Set TACBOT_TEAMS_CHANNEL_OWNER."
@@ -242,7 +251,9 @@ class TeamsPlatform:
     async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None:
         if self.graph is not None:
             for user_id in user_ids:
-                await self.graph.add_member(channel_id=room_id, user=self._directory_id(user_id))
+                await self.graph.add_member(
+                    channel_id=room_id, user=await asyncio.to_thread(self._directory_id, user_id)
+                )
             return
         # A thread in a shared channel has no members of its own: tell each person where it is.
         for user_id in user_ids:
@@ -251,7 +262,7 @@ class TeamsPlatform:
                 user_id=user_id,
                 reply=Reply.text(
                     "You are on a case team in Teams. Its room is the thread ",
-                    Strong(self._room_label(room_id)),
+                    Strong(await asyncio.to_thread(self._room_label, room_id)),
                     " in the case channel.",
                     private=False,
                 ),
@@ -263,7 +274,9 @@ class TeamsPlatform:
 
     async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
         if self.graph is not None:
-            await self.graph.remove_member(channel_id=room_id, user=self._directory_id(user_id))
+            await self.graph.remove_member(
+                channel_id=room_id, user=await asyncio.to_thread(self._directory_id, user_id)
+            )
 
     async def archive_room(self, *, workspace: str, room_id: str) -> None:
         if self.graph is not None:
@@ -294,4 +307,4 @@ class TeamsPlatform:
         url = await self.graph.upload_to_channel(channel_id=room_id, filename=filename, content=content)
         card = link_card(title=title, filename=filename, url=url)
         activity = attachment_activity({"contentType": CARD_CONTENT_TYPE, "content": card}, summary=title)
-        await self._send(self._room_reference(workspace, room_id), activity)
+        await self._send(await asyncio.to_thread(self._room_reference, workspace, room_id), activity)
