@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, select
 
 from bot.app import build_core
-from bot.serve import exposure, plugins_for
+from bot.cli_serve import exposure, plugins_for
 from bot.server import make_app
 from bot.teams.service_urls import service_url_allowed
 from handlers.clock import ManualClock
-from handlers.errors import PlatformError
+from handlers.platform import PlatformError
 from handlers.replies import Reply
 from storage.engine import Database
 from storage.models import ConversationRef, Person, School

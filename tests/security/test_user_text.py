@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from bot.console.session import ConsoleBot
 from handlers.forms.answers import check_answers
 from handlers.model import Actor, Command, Interaction
-from handlers.plan_export import use_case
+from handlers.plan.export import use_case
 from handlers.text import clean_text
 from storage.models import AuditEvent, Outcome
 from tests.bot.console.test_plan import team
