@@ -19,15 +19,20 @@ from bot.server import CORE, Plugin
 from bot.settings import Settings
 from handlers.chasing.ticks import tick, weekly_digest
 from handlers.core import Core
+from handlers.offload import off_loop
 from scheduler.ticker import make_ticker
 
 log = logging.getLogger(__name__)
 
 
 def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -> AsyncIOScheduler:
-    """The clock ticking this core: its jobs added, not started."""
+    """The clock ticking this core: its jobs added, not started. Each job runs off the event loop in a
+    database worker thread (``handlers.offload``); its messages still go out on the server's loop."""
     return make_ticker(
-        tz=tz, tick=partial(tick, core), weekly=partial(weekly_digest, core), first_run=first_run
+        tz=tz,
+        tick=partial(off_loop, core, tick),
+        weekly=partial(off_loop, core, weekly_digest),
+        first_run=first_run,
     )
 
 

@@ -29,9 +29,11 @@ from bot.settings import Settings
 from bot.slack.client import web_client
 from bot.slack.platform import SlackPlatform
 from bot.slack.plugin import BACKGROUND, slack_plugin
+from bot.ticker import ticker_for
 from handlers.clock import ManualClock
 from handlers.core import Core
 from handlers.offload import BUSY
+from scheduler.ticker import RUN_DUE
 from storage import migrate
 from storage.engine import Database
 from storage.models import Case, FormSubmission
@@ -164,6 +166,11 @@ async def test_a_locked_database_holds_up_no_ack_no_health_check_and_changes_not
             )
             assert status == 200 and since(start) < ACK_LIMIT, since(start)
             assert BUSY in body  # the modal stays open, says why, and keeps what was typed
+            ticking = asyncio.ensure_future(ticker_for(slack.core, tz=slack.core.tz).get_job(RUN_DUE).func())
+            start = time.monotonic()
+            assert (await slack.client.get("/healthz")).status == 200
+            assert since(start) < 1.0, since(start)  # the clock's pass waits on the lock, not the loop
+            await asyncio.wait_for(ticking, HOLD_SECONDS)
             await slack.background.drain()  # the commands end by themselves, within the statement bound
             assert since(locked) < HOLD_SECONDS
         assert BUSY in slack.replies()  # `open Ash` could not get its data in time: it said so
