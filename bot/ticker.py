@@ -20,9 +20,16 @@ from bot.settings import Settings
 from handlers.chasing.ticks import tick, weekly_digest
 from handlers.core import Core
 from handlers.offload import off_loop
+from handlers.room_guard import reconcile_rooms
 from scheduler.ticker import make_ticker
 
 log = logging.getLogger(__name__)
+
+
+async def every_pass(core: Core) -> None:
+    """Send what is due, then bring case rooms back in line with their teams (``room_guard``)."""
+    await tick(core)
+    await reconcile_rooms(core)
 
 
 def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -> AsyncIOScheduler:
@@ -30,7 +37,7 @@ def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -
     database worker thread (``handlers.offload``); its messages still go out on the server's loop."""
     return make_ticker(
         tz=tz,
-        tick=partial(off_loop, core, tick),
+        tick=partial(off_loop, core, every_pass),
         weekly=partial(off_loop, core, weekly_digest),
         first_run=first_run,
     )

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from handlers import room_guard
 from handlers.core import Ask, Core
 from handlers.forms.requests import cancel_requests
 from handlers.leavers import leaver_blocks, leaver_work
@@ -49,13 +50,29 @@ def take_off_team(
 
 
 async def remove_from_room(ask: Ask, *, room_id: str, user_ids: list[str]) -> list[str]:
-    """Take them out of the case room; returns the platform's refusals (the team change stands)."""
+    """Take them out of the case room; returns the platform's refusals (the team change stands, and each
+    refusal is retried by ``room_guard.reconcile_rooms`` until the room matches the team)."""
     problems = []
     for user_id in user_ids:
         try:
             await ask.platform.remove_member(workspace=ask.workspace, room_id=room_id, user_id=user_id)
         except PlatformError as exc:
             problems.append(exc.message)
+            platform = ask.command.actor.platform
+            with ask.core.db.transaction() as s:
+                case = case_repo.get_case_by_room(s, platform=platform, room_external_id=room_id)
+                if case is not None:
+                    room_guard.record_refusal(
+                        s,
+                        case=case,
+                        platform=platform,
+                        workspace=ask.workspace,
+                        room_id=room_id,
+                        user_id=user_id,
+                        why=room_guard.TAKEN_OFF,
+                        error=exc.message,
+                        now=ask.now,
+                    )
     return problems
 
 

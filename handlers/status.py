@@ -9,9 +9,11 @@ from handlers.forms.inputs import awaited
 from handlers.grammar import commands as c
 from handlers.plan.view import purpose_line
 from handlers.render import case_title, mention, plural
-from handlers.replies import Block, Fields, Heading, Note, Reply, Span, reply
+from handlers.replies import Block, Fields, Heading, Mention, Note, Reply, Span, reply
 from handlers.reviews.times import review_line
 from handlers.roles import SCHOOL_STAFF
+from handlers.room_guard import open_mismatches
+from storage.models import RoomMismatch
 from storage.repo import cases as case_repo
 from storage.repo import people
 from storage.repo import plan as plan_repo
@@ -43,6 +45,7 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         inputs = awaited(s, case_id=case.id, today=ask.today)
         next_review = review_repo.current_review(s, case_id=case.id)
         owners = people.people_by_id(s, ids={a.owner_id for a in actions} | {case.key_worker_id})
+        mismatched = open_mismatches(s, case_id=case.id) if acc.is_key_worker else []
     overdue = [a for a in actions if a.status == "open" and a.due < ask.today]
     outside = sum(1 for m in members if m.role not in SCHOOL_STAFF)
     fields: list[tuple[str, tuple[Span, ...]]] = [
@@ -80,4 +83,19 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
                 )
             )
         )
+    if mismatched:
+        blocks.append(room_mismatch_note(mismatched))
     return reply(*blocks, summary=f"Status of {case.reference}")
+
+
+def room_mismatch_note(mismatched: list[RoomMismatch]) -> Note:
+    """For the key worker: who is in the room but not on the team, and why they are still there."""
+    spans: list[Span] = ["The room does not match the team: "]
+    for n, m in enumerate(mismatched):
+        spans += [
+            ", " if n else "",
+            Mention(user_id=m.user_id),
+            f" ({m.why}; the platform said: {m.last_error})",
+        ]
+    spans.append(". I keep trying to take them out; you can remove them from the room yourself.")
+    return Note(tuple(spans))

@@ -32,6 +32,7 @@ from handlers.membership import member_left_room
 from handlers.model import Actor
 from handlers.offload import off_loop
 from handlers.replies import Reply
+from handlers.room_guard import member_joined_room
 
 log = logging.getLogger(__name__)
 
@@ -139,12 +140,20 @@ def build_slack_app(
     app.view(incoming.PROMPT_CALLBACK)(on_prompt)
 
     async def on_left(body: dict[str, Any], context: AsyncBoltContext) -> None:
-        left = incoming.room_left(body)
+        left = incoming.room_change(body)
         if left.user_id == context.bot_user_id:
             return
         background.spawn(off_loop(core, lambda moved: _left(moved, left)), name="member left")
 
     app.event("member_left_channel")(on_left)
+
+    async def on_joined(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        joined = incoming.room_change(body)
+        if joined.user_id == context.bot_user_id:
+            return
+        background.spawn(off_loop(core, lambda moved: _joined(moved, joined)), name="member joined")
+
+    app.event("member_joined_channel")(on_joined)
 
     async def publish_home(actor: Actor) -> None:
         reply = await off_loop(core, lambda moved: overview(moved, actor))
@@ -158,7 +167,18 @@ def build_slack_app(
     return app
 
 
-async def _left(core: Core, left: incoming.RoomLeft) -> None:
+async def _joined(core: Core, joined: incoming.RoomChange) -> None:
+    """Someone not on the case's team is taken out again (``handlers.room_guard``)."""
+    await member_joined_room(
+        core,
+        platform=incoming.PLATFORM,
+        workspace=joined.workspace,
+        room_id=joined.room_id,
+        user_id=joined.user_id,
+    )
+
+
+async def _left(core: Core, left: incoming.RoomChange) -> None:
     await member_left_room(
         core, platform=incoming.PLATFORM, workspace=left.workspace, room_id=left.room_id, user_id=left.user_id
     )

@@ -120,18 +120,18 @@ def submitted(body: Mapping[str, Any]) -> Submitted:
 
 
 @dataclass(frozen=True, slots=True)
-class RoomLeft:
-    """Someone left (or was removed from) a channel."""
+class RoomChange:
+    """Someone left (or was removed from) a channel, or joined (or was added to) one."""
 
     workspace: str
     room_id: str
     user_id: str
 
 
-def room_left(body: Mapping[str, Any]) -> RoomLeft:
-    """A ``member_left_channel`` event envelope -> who left which room in which workspace."""
+def room_change(body: Mapping[str, Any]) -> RoomChange:
+    """A ``member_left_channel`` or ``member_joined_channel`` envelope -> who, which room, which workspace."""
     event = body["event"]
-    return RoomLeft(
+    return RoomChange(
         workspace=str(body.get("team_id") or event.get("team")),
         room_id=str(event["channel"]),
         user_id=str(event["user"]),

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -17,7 +18,7 @@ from botbuilder.schema import (
     AdaptiveCardInvokeValue,
     Attachment,
 )
-from botbuilder.schema.teams import FileConsentCardResponse
+from botbuilder.schema.teams import FileConsentCardResponse, TeamsChannelAccount
 
 from bot.teams import file_consent, form_turn
 from bot.teams.cards import CARD_CONTENT_TYPE, render_card
@@ -40,6 +41,7 @@ from handlers.model import Actor, Command
 from handlers.offload import off_loop
 from handlers.platform import PlatformError
 from handlers.replies import Reply
+from handlers.room_guard import member_joined_room
 from storage import audit
 from storage.repo import cases as case_repo
 
@@ -218,6 +220,23 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             value = self._form_card(data, reply) or render_card(reply)
         return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=value)
 
+    async def on_teams_members_added(
+        self, teams_members_added: list[TeamsChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        """People added to a channel: in a case room, anyone not on its team is taken out again
+        (``handlers.room_guard``); the bot's own arrival is ignored."""
+        activity = turn_context.activity
+        channel = (activity.channel_data or {}).get("channel") or {}
+        room = str(channel.get("id") or channel_of(getattr(activity.conversation, "id", "") or ""))
+        bot_id = getattr(activity.recipient, "id", None)
+        workspace = tenant(activity)
+        for member in teams_members_added:
+            if not member.id or member.id == bot_id:
+                continue
+            await off_loop(
+                self.core, partial(_joined, workspace=workspace, room_id=room, user_id=str(member.id))
+            )
+
     async def on_teams_file_consent_accept(
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
@@ -228,3 +247,9 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
         await file_consent.declined(turn_context, file_consent_card_response)
+
+
+async def _joined(core: Core, *, workspace: str, room_id: str, user_id: str) -> bool:
+    return await member_joined_room(
+        core, platform="teams", workspace=workspace, room_id=room_id, user_id=user_id
+    )

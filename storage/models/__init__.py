@@ -14,6 +14,7 @@ from storage.models.priorities import Priority, PriorityOffer
 from storage.models.referrals import Referral
 from storage.models.reminders import Reminder
 from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
+from storage.models.room_mismatches import RoomMismatch
 from storage.models.services import Service
 from storage.models.tenancy import Person, School, Senco
 
@@ -40,6 +41,7 @@ __all__ = [
     "ReviewAnswer",
     "ReviewSlot",
     "Room",
+    "RoomMismatch",
     "School",
     "SchoolHoliday",
     "SchoolPolicy",

@@ -28,6 +28,7 @@ def test_the_manifest_is_shipped_and_asks_for_the_least_that_works() -> None:
     assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",
         "member_left_channel",
+        "member_joined_channel",
     }
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     needed = {scope for scope in NEEDS.values() if scope} | {"commands", "groups:read"}

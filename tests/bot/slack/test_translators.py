@@ -86,7 +86,7 @@ def test_an_empty_submission_is_refused_with_an_error() -> None:
 
 
 def test_events() -> None:
-    left = incoming.room_left(payload("member_left_channel.json"))
+    left = incoming.room_change(payload("member_left_channel.json"))
     assert (left.workspace, left.room_id, left.user_id) == ("T0001", "C2147483705", "U0ANNA01")
     opener = incoming.home_opener(payload("app_home_opened.json"))
     assert (opener.workspace, opener.user_id) == ("T0001", "U2147483697")
