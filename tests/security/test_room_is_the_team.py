@@ -11,6 +11,9 @@ from handlers.room_guard import reconcile_rooms
 from storage.engine import Database
 from storage.models import AuditEvent, RoomMismatch
 from tests.bot.slack.test_slack_http import open_case
+from tests.bot.teams.conftest import TeamsHarness
+from tests.bot.teams.fakes import PEOPLE
+from tests.bot.teams.fixtures import recorded
 from tests.fakes.slack_api import BOT_USER
 from tests.fakes.slack_driver import SlackDriver
 
@@ -107,3 +110,25 @@ async def test_only_the_key_worker_sees_the_mismatch(slack: SlackDriver, db: Dat
     await slack.event(joined("U0JO", room), event_id="EvJo")
     await slack.command("U0TOM", "status", channel=room)
     assert "does not match" not in slack.fake.texts(slack.fake.responses[-1:])
+
+
+async def test_teams_a_channel_member_added_by_hand_is_taken_out_again(
+    teams: TeamsHarness, db: Database
+) -> None:
+    assert "Opened case TAC-0001" in await teams.say("sam", "open Robin")
+    assert teams.graph is not None
+    ((room, _),) = teams.graph.channels.items()
+    await teams.say("dan", "help")  # TAC Bot knows Dan (and his Entra id) from a chat
+    dan = PEOPLE["dan"]
+    teams.graph.members[room].append(dan.aad)  # a channel owner adds Dan in Teams
+    activity = recorded("conversation_update_installed")
+    activity.update(
+        id="f:dan-added",
+        serviceUrl=teams.connector.url,
+        membersAdded=[{"id": dan.id}],
+        conversation={**activity["conversation"], "id": room},
+        channelData={**activity["channelData"], "eventType": "channelMemberAdded", "channel": {"id": room}},
+    )
+    assert await teams.post(activity) in (200, 201)
+    assert dan.aad not in teams.graph.members[room]
+    assert "room.outsider_joined" in actions(db) and "room.outsider_removed" in actions(db)
