@@ -27,9 +27,15 @@ log = logging.getLogger(__name__)
 
 
 async def every_pass(core: Core) -> None:
-    """Send what is due, then bring case rooms back in line with their teams (``room_guard``)."""
-    await tick(core)
-    await reconcile_rooms(core)
+    """Send what is due, then bring case rooms back in line with their teams (``room_guard``). Like the
+    tick, errors are logged and the next pass tries again; after a failed tick (the database is
+    probably unavailable) the rooms wait for the next pass too."""
+    if await tick(core) is None:
+        return
+    try:
+        await reconcile_rooms(core)
+    except Exception:
+        log.exception("reconciling case rooms failed; the next tick will try again")
 
 
 def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -> AsyncIOScheduler:
