@@ -26,7 +26,7 @@ def add_parser(sub: Any) -> None:
 
 def services_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import open_database
-    from bot.cli_policy import _school_id
+    from bot.cli_policy import school_id_of
     from handlers.directory.load import EXAMPLE, DirectoryError, read_directory, store_directory
     from storage.repo import services as repo
 
@@ -42,12 +42,12 @@ def services_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with db.transaction() as s:
             if args.services_command == "load":
-                school_id = _school_id(s, args.school, create=True)
+                school_id = school_id_of(s, args.school, create=True)
                 now = datetime.now(UTC)
                 store_directory(s, school_id=school_id, entries=entries, now=now, by="tacbot services load")
                 print(f"Loaded {len(entries)} services for {args.school or 'every school'}.")
                 return 0
-            school_id = _school_id(s, args.school, create=False)
+            school_id = school_id_of(s, args.school, create=False)
             found = repo.directory(s, school_id=school_id) if school_id is not None else repo.shared(s)
             for service in found:
                 print(f"{service.key:<20} {service.name} ({service.scope})")
