@@ -158,7 +158,7 @@ async def handover(ask: Ask, cmd: c.Handover) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
-        if not acc.is_key_worker and not people.is_senco(s, person_id=who.person.id):
+        if not acc.is_key_worker and not people.is_senco(s, person_id=who.person.id, school_id=who.school.id):
             raise NotAllowed(f"Only the key worker of {acc.case.reference} or a SENCO can hand it over.")
         access.require_open(acc)
         case = acc.case
