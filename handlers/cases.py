@@ -230,7 +230,7 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
 async def list_cases(ask: Ask, cmd: c.Cases) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
-        senco = people.is_senco(s, person_id=who.person.id)
+        senco = people.is_senco(s, person_id=who.person.id, school_id=who.school.id)
         rows = case_repo.open_cases_of_member(s, school_id=who.school.id, person_id=who.person.id)
     if not rows:
         if senco:
