@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.calendar import parse_hours
+from storage.engine import PoolSize
 
 
 class Settings(BaseSettings):
@@ -17,6 +18,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default="sqlite:///tacbot.db", alias="DATABASE_URL")
+    db_pool_size: int = Field(default=5, ge=1, le=100, alias="TACBOT_DB_POOL_SIZE")
+    db_max_overflow: int = Field(default=5, ge=0, le=100, alias="TACBOT_DB_MAX_OVERFLOW")
+    db_pool_timeout: float = Field(default=10.0, gt=0, le=120, alias="TACBOT_DB_POOL_TIMEOUT")
     port: int = Field(default=3000, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
@@ -63,6 +67,11 @@ class Settings(BaseSettings):
     def hours(self) -> tuple[time, time]:
         """`TACBOT_WORKING_HOURS` as (start, end) local times."""
         return parse_hours(self.working_hours)
+
+    @property
+    def pool(self) -> PoolSize:
+        """The database connection pool of each process (PostgreSQL; see docs/operations.md)."""
+        return PoolSize(size=self.db_pool_size, overflow=self.db_max_overflow, timeout=self.db_pool_timeout)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -25,14 +26,38 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+@dataclass(frozen=True, slots=True)
+class PoolSize:
+    """Connections one process may hold on a server database: ``size`` kept open, ``overflow`` more
+    at peaks, waiting ``timeout`` seconds for one when all are busy. Every ``serve`` instance and every
+    ``run-due`` holds its own pool: (size + overflow) x processes must stay within ``max_connections``."""
+
+    size: int = 5
+    overflow: int = 5
+    timeout: float = 10.0
+
+    @property
+    def most(self) -> int:
+        return self.size + self.overflow
+
+
+def make_engine(url: str, *, pool: PoolSize | None = None, **kwargs: Any) -> Engine:
+    """Build an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions; a server
+    database a pool of ``pool`` (SQLite's file locking, not a pool, is its limit)."""
     url = normalise_url(url)
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    pool = pool or PoolSize()
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout,
+        **kwargs,
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -64,8 +89,8 @@ class Database:
         self.sessions = factory or sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, *, pool: PoolSize | None = None) -> Database:
+        return cls(make_engine(url, pool=pool))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

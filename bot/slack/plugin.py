@@ -57,7 +57,7 @@ def slack_plugin(settings: Settings) -> Plugin:
             client=platform.client,
             signing_secret=secret,
             background=background,
-            seen=SeenEvents(),
+            seen=SeenEvents(db=core.db, clock=core.clock),
             http=http,
         )
         app[BOLT], app[BACKGROUND] = bolt, background
