@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.cli_policy import add_parser as add_policy_parser
 from bot.cli_services import add_parser as add_services_parser
+from bot.logs import configure_logging
 from bot.settings import Settings, parse_person_id
 
 
@@ -78,16 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "policy",
         "services",
     )
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except Exception as exc:  # pydantic's validation error, shown without a traceback
         print(f"tacbot: bad configuration: {exc}", file=sys.stderr)
         return 2
+    configure_logging(fmt=settings.log_format, level=logging.WARNING if quiet else logging.INFO)
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from handlers.forms.library import FormDefinitionError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -27,6 +28,7 @@ class Settings(BaseSettings):
     dsls: str = Field(default="", alias="TACBOT_DSL")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
     working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
+    log_format: Literal["text", "json"] = Field(default="text", alias="TACBOT_LOG_FORMAT")
     forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
     privacy_url: str | None = Field(default=None, alias="TACBOT_PRIVACY_URL")
     terms_url: str | None = Field(default=None, alias="TACBOT_TERMS_URL")
@@ -50,6 +52,11 @@ class Settings(BaseSettings):
         default="https://smba.trafficmanager.net/teams/", alias="TACBOT_TEAMS_SERVICE_URL"
     )
     graph_authority: str = Field(default="https://login.microsoftonline.com/", alias="TACBOT_GRAPH_AUTHORITY")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

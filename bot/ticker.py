@@ -15,19 +15,24 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.server import CORE, Plugin
+from bot.server import CORE, METRICS, Plugin
 from bot.settings import Settings
-from handlers.chasing.ticks import tick, weekly_digest
+from handlers.chasing.ticks import OnTick, tick, weekly_digest
 from handlers.core import Core
 from scheduler.ticker import make_ticker
 
 log = logging.getLogger(__name__)
 
 
-def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -> AsyncIOScheduler:
-    """The clock ticking this core: its jobs added, not started."""
+def ticker_for(
+    core: Core, *, tz: ZoneInfo, first_run: datetime | None = None, on_tick: OnTick | None = None
+) -> AsyncIOScheduler:
+    """The clock ticking this core: its jobs added, not started. ``on_tick`` hears each pass's stats."""
     return make_ticker(
-        tz=tz, tick=partial(tick, core), weekly=partial(weekly_digest, core), first_run=first_run
+        tz=tz,
+        tick=partial(tick, core, on_tick),
+        weekly=partial(weekly_digest, core, on_tick),
+        first_run=first_run,
     )
 
 
@@ -37,7 +42,12 @@ def ticker_plugin(settings: Settings) -> Plugin:
     def plug(app: web.Application) -> None:
         async def run(app: web.Application) -> AsyncIterator[None]:
             # The first pass runs at once: what was missed while we were down goes out now, once.
-            sched = ticker_for(app[CORE], tz=settings.tz, first_run=datetime.now(settings.tz))
+            sched = ticker_for(
+                app[CORE],
+                tz=settings.tz,
+                first_run=datetime.now(settings.tz),
+                on_tick=app[METRICS].record_run,
+            )
             # APScheduler logs every run at INFO: every 30 s is noise; our tick logs what it sent.
             logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
             sched.start()

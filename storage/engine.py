@@ -46,13 +46,16 @@ def make_engine(url: str, *, pool: PoolSize | None = None, **kwargs: Any) -> Eng
     database a pool of ``pool`` (SQLite's file locking, not a pool, is its limit)."""
     url = normalise_url(url)
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True, **kwargs
+        )
         _configure_sqlite(engine)
         return engine
     pool = pool or PoolSize()
     return create_engine(
         url,
         pool_pre_ping=True,
+        hide_parameters=True,  # a database error never quotes a row's values into a log
         pool_size=pool.size,
         max_overflow=pool.overflow,
         pool_timeout=pool.timeout,

@@ -45,9 +45,9 @@ def run_due_cli_process(url: str, path: str, now_iso: str, start: Barrier) -> No
 def serve_process(url: str, path: str, now_iso: str, start: Barrier) -> None:
     """A `tacbot serve` instance with its reminder clock (first tick at once), listening on a free port,
     until nothing is left to send; then it stops as `serve` does."""
-    from bot.ticker import ticker_plugin
     from bot.server import make_app
     from bot.settings import Settings
+    from bot.ticker import ticker_plugin
 
     now = datetime.fromisoformat(now_iso)
     db = Database.from_url(url)
