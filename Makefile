@@ -29,9 +29,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)  ## Slack's /tac ack under load vs bare Bolt; 10,000 due reminders, batched vs one at a time
+bench: $(STAMP)  ## Slack's /tac ack under load; 10,000 due reminders; 500 schools at 1,000 and 100,000 cases
 	$(BIN)/python benchmarks/slack_ack.py
 	$(BIN)/python benchmarks/reminders.py
+	$(BIN)/python benchmarks/scale.py $(BENCH_SCALE_ARGS)
 
 install: $(STAMP)
 

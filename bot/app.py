@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
-    db = Database.from_url(settings.database_url)
+    db = Database.from_url(settings.database_url, pool=settings.pool)
     if upgrade:
         migrate.upgrade(db.engine)
     return db

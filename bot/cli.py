@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.cli_policy import add_parser as add_policy_parser
 from bot.cli_senco import add_parser as add_senco_parser
 from bot.cli_services import add_parser as add_services_parser
+from bot.logs import configure_logging
 from bot.logsafe import level_for
 from bot.settings import Settings
 
@@ -83,11 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic's validation error, DEBUG in production: shown without a traceback
         print(f"tacbot: bad configuration: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.WARNING if quiet else configured,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(fmt=settings.log_format, level=logging.WARNING if quiet else configured)
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from handlers.forms.library import FormDefinitionError

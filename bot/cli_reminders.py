@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 
 from bot.settings import Settings, parse_person_id
+from handlers.platform import ChatPlatform
 
 
 def _day(text: str, *, settings: Settings) -> date:
@@ -75,8 +76,11 @@ def parse_instant(text: str | None, *, settings: Settings) -> datetime:
     return instant.astimezone(UTC)
 
 
-def run_due_command(settings: Settings, now_text: str | None) -> int:
-    """One pass of "send what is due" at ``--now`` (default: the real time), then exit."""
+def run_due_command(
+    settings: Settings, now_text: str | None, *, platforms: dict[str, ChatPlatform] | None = None
+) -> int:
+    """One pass of "send what is due" at ``--now`` (default: the real time), then exit. ``platforms``
+    (tests) replaces those the settings turn on."""
     from bot.app import build_core
     from handlers.chasing.delivery import run_due
     from handlers.clock import ManualClock
@@ -86,7 +90,7 @@ def run_due_command(settings: Settings, now_text: str | None) -> int:
     except ValueError:
         print(f"tacbot: `{now_text}` is not an ISO date and time, e.g. 2026-09-14T09:00", file=sys.stderr)
         return 2
-    core = build_core(settings, clock=ManualClock(now))
+    core = build_core(settings, clock=ManualClock(now), platforms=platforms)
     try:
         stats = asyncio.run(run_due(core, now=now))
     finally:

@@ -9,6 +9,8 @@ from aiohttp import web
 from bot.app import build_core
 from bot.server import Plugin, make_app
 from bot.settings import Settings
+from storage.capacity import capacity
+from storage.engine import Database
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ ROUTE_NOTES = {
     "/slack/events": "Slack, every request's signature checked",
     "/privacy": "the privacy notice, public",
     "/terms": "the terms of use, public",
+    "/metrics": "Prometheus metrics: keep it private to your monitoring",
 }
 
 
@@ -58,6 +61,21 @@ def exposure(app: web.Application, settings: Settings) -> str:
     return "Exposed: " + "; ".join(parts) + "."
 
 
+def log_capacity(db: Database, settings: Settings) -> None:
+    """Say how many processes this pool size lets share the database (PostgreSQL), loudly if too few."""
+    try:
+        found = capacity(db.engine, pool=settings.pool)
+    except Exception:
+        log.warning("could not read the database's connection limit", exc_info=True)
+        return
+    if found is None:
+        return
+    if found.processes < 2:
+        log.warning("%s: lower TACBOT_DB_POOL_SIZE / TACBOT_DB_MAX_OVERFLOW", found.describe())
+    else:
+        log.info("%s", found.describe())
+
+
 def serve(settings: Settings, *, scheduler: bool = True) -> int:
     from bot.teams.config import TeamsConfigError
 
@@ -67,6 +85,7 @@ def serve(settings: Settings, *, scheduler: bool = True) -> int:
         log.error("%s", exc)
         return 2
     core = build_core(settings)
+    log_capacity(core.db, settings)
     app = make_app(core, plugins=plugins)
     log.info("TAC Bot listening on %s:%s. %s", settings.host, settings.port, exposure(app, settings))
     web.run_app(app, host=settings.host, port=settings.port, print=None)

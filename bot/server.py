@@ -1,4 +1,4 @@
-"""The aiohttp server of `tacbot serve`: health endpoints now; Slack, Teams and the clock plug in."""
+"""The aiohttp server of `tacbot serve`: health and metrics endpoints; Slack, Teams and the clock plug in."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from bot.metrics import Metrics, measure, metrics_endpoint
 from handlers.core import Core
 
 log = logging.getLogger(__name__)
 
 CORE: web.AppKey[Core] = web.AppKey("core", Core)
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
 
 # A plug-in adds routes and start/stop hooks to the one aiohttp app (Slack, Teams, the scheduler).
 Plugin = Callable[[web.Application], None]
@@ -39,10 +41,12 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def make_app(core: Core, *, plugins: list[Plugin] | None = None) -> web.Application:
-    app = web.Application()
-    app[CORE] = core
+    metrics = Metrics(core)
+    app = web.Application(middlewares=[measure(metrics)])
+    app[CORE], app[METRICS] = core, metrics
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint(metrics))
     for plugin in plugins or []:
         plugin(app)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.calendar import parse_hours
+from storage.engine import PoolSize
 
 
 class Settings(BaseSettings):
@@ -17,12 +19,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default="sqlite:///tacbot.db", alias="DATABASE_URL")
+    db_pool_size: int = Field(default=5, ge=1, le=100, alias="TACBOT_DB_POOL_SIZE")
+    db_max_overflow: int = Field(default=5, ge=0, le=100, alias="TACBOT_DB_MAX_OVERFLOW")
+    db_pool_timeout: float = Field(default=10.0, gt=0, le=120, alias="TACBOT_DB_POOL_TIMEOUT")
     port: int = Field(default=3000, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")
     sencos: str = Field(default="", alias="TACBOT_SENCOS")
     dsls: str = Field(default="", alias="TACBOT_DSL")
     timezone: str = Field(default="Europe/London", alias="TACBOT_TIMEZONE")
     working_hours: str = Field(default="08:00-17:00", alias="TACBOT_WORKING_HOURS")
+    log_format: Literal["text", "json"] = Field(default="text", alias="TACBOT_LOG_FORMAT")
     forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
     privacy_url: str | None = Field(default=None, alias="TACBOT_PRIVACY_URL")
     terms_url: str | None = Field(default=None, alias="TACBOT_TERMS_URL")
@@ -49,6 +55,11 @@ class Settings(BaseSettings):
     )
     graph_authority: str = Field(default="https://login.microsoftonline.com/", alias="TACBOT_GRAPH_AUTHORITY")
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -65,6 +76,11 @@ class Settings(BaseSettings):
     def hours(self) -> tuple[time, time]:
         """`TACBOT_WORKING_HOURS` as (start, end) local times."""
         return parse_hours(self.working_hours)
+
+    @property
+    def pool(self) -> PoolSize:
+        """The database connection pool of each process (PostgreSQL; see docs/operations.md)."""
+        return PoolSize(size=self.db_pool_size, overflow=self.db_max_overflow, timeout=self.db_pool_timeout)
 
     @property
     def tz(self) -> ZoneInfo:

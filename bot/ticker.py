@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.server import CORE, Plugin
+from bot.server import CORE, METRICS, Plugin
 from bot.settings import Settings
-from handlers.chasing.ticks import tick, weekly_digest
+from handlers.chasing.ticks import OnTick, tick, weekly_digest
 from handlers.core import Core
 from handlers.offload import off_loop
 from handlers.room_guard import reconcile_rooms
@@ -26,11 +26,11 @@ from scheduler.ticker import make_ticker
 log = logging.getLogger(__name__)
 
 
-async def every_pass(core: Core) -> None:
+async def every_pass(core: Core, on_tick: OnTick | None = None) -> None:
     """Send what is due, then bring case rooms back in line with their teams (``room_guard``). Like the
     tick, errors are logged and the next pass tries again; after a failed tick (the database is
     probably unavailable) the rooms wait for the next pass too."""
-    if await tick(core) is None:
+    if await tick(core, on_tick) is None:
         return
     try:
         await reconcile_rooms(core)
@@ -38,13 +38,16 @@ async def every_pass(core: Core) -> None:
         log.exception("reconciling case rooms failed; the next tick will try again")
 
 
-def ticker_for(core: Core, *, tz: ZoneInfo, first_run: datetime | None = None) -> AsyncIOScheduler:
-    """The clock ticking this core: its jobs added, not started. Each job runs off the event loop in a
-    database worker thread (``handlers.offload``); its messages still go out on the server's loop."""
+def ticker_for(
+    core: Core, *, tz: ZoneInfo, first_run: datetime | None = None, on_tick: OnTick | None = None
+) -> AsyncIOScheduler:
+    """The clock ticking this core: its jobs added, not started. ``on_tick`` hears each pass's stats.
+    Each job runs off the event loop in a database worker thread (``handlers.offload``); its messages
+    still go out on the server's loop."""
     return make_ticker(
         tz=tz,
-        tick=partial(off_loop, core, every_pass),
-        weekly=partial(off_loop, core, weekly_digest),
+        tick=partial(off_loop, core, partial(every_pass, on_tick=on_tick)),
+        weekly=partial(off_loop, core, partial(weekly_digest, on_tick=on_tick)),
         first_run=first_run,
     )
 
@@ -55,7 +58,12 @@ def ticker_plugin(settings: Settings) -> Plugin:
     def plug(app: web.Application) -> None:
         async def run(app: web.Application) -> AsyncIterator[None]:
             # The first pass runs at once: what was missed while we were down goes out now, once.
-            sched = ticker_for(app[CORE], tz=settings.tz, first_run=datetime.now(settings.tz))
+            sched = ticker_for(
+                app[CORE],
+                tz=settings.tz,
+                first_run=datetime.now(settings.tz),
+                on_tick=app[METRICS].record_run,
+            )
             # APScheduler logs every run at INFO: every 30 s is noise; our tick logs what it sent.
             logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
             sched.start()

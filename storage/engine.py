@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -45,7 +46,24 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs: Any) -> Engine:
+@dataclass(frozen=True, slots=True)
+class PoolSize:
+    """Connections one process may hold on a server database: ``size`` kept open, ``overflow`` more
+    at peaks, waiting ``timeout`` seconds for one when all are busy. Every ``serve`` instance and every
+    ``run-due`` holds its own pool: (size + overflow) x processes must stay within ``max_connections``."""
+
+    size: int = 5
+    overflow: int = 5
+    timeout: float = 10.0
+
+    @property
+    def most(self) -> int:
+        return self.size + self.overflow
+
+
+def make_engine(
+    url: str, *, timeout: float = TIMEOUT_SECONDS, pool: PoolSize | None = None, **kwargs: Any
+) -> Engine:
     """Build an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions.
 
     ``timeout`` bounds each statement (SQLite's busy timeout; PostgreSQL's ``statement_timeout``), each
@@ -54,23 +72,24 @@ def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs: Any) ->
     url = normalise_url(url)
     if is_sqlite(url):
         memory = make_url(url).database in (None, "", ":memory:")
-        pool: dict[str, Any] = {} if memory else {"pool_size": POOL_SIZE, "max_overflow": 0}
+        pooling: dict[str, Any] = {} if memory else {"pool_size": POOL_SIZE, "max_overflow": 0}
         engine = create_engine(
             url,
             connect_args={"timeout": timeout, "check_same_thread": False},
             hide_parameters=True,
             **({"pool_timeout": timeout} if not memory else {}),
-            **pool,
+            **pooling,
             **kwargs,
         )
         _configure_sqlite(engine, busy_ms=int(timeout * 1000))
         return engine
+    pool = pool or PoolSize()
     return create_engine(
         url,
         pool_pre_ping=True,  # a connection the server dropped (restart, pg_terminate_backend) is replaced
-        pool_size=POOL_SIZE,
-        max_overflow=0,
-        pool_timeout=timeout,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout,
         connect_args={
             "connect_timeout": max(1, round(timeout)),
             "options": f"-c statement_timeout={int(timeout * 1000)}",
@@ -108,8 +127,11 @@ def _busy(error: BaseException) -> bool:
     )
 
 
-def _workers() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="tacbot-db")
+def _workers(engine: Engine) -> ThreadPoolExecutor:
+    """As many worker threads as the engine's pool can hand out connections."""
+    size = getattr(engine.pool, "size", None)
+    most = (size() + max(0, int(getattr(engine.pool, "_max_overflow", 0)))) if callable(size) else POOL_SIZE
+    return ThreadPoolExecutor(max_workers=max(1, most), thread_name_prefix="tacbot-db")
 
 
 class Database:
@@ -123,12 +145,12 @@ class Database:
     def __init__(self, engine: Engine, factory: sessionmaker[Session] | None = None) -> None:
         self.engine = engine
         self.sessions = factory or sessionmaker(engine, expire_on_commit=False)
-        self.workers = _workers()
+        self.workers = _workers(self.engine)
         self._one_at_a_time = threading.RLock() if factory is not None else None
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, *, pool: PoolSize | None = None) -> Database:
+        return cls(make_engine(url, pool=pool))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -165,5 +187,5 @@ class Database:
     def dispose(self) -> None:
         """Close the connections and let the worker threads go (new ones start if used again)."""
         self.workers.shutdown(wait=False)
-        self.workers = _workers()
+        self.workers = _workers(self.engine)
         self.engine.dispose()

@@ -25,6 +25,7 @@ from storage.engine import Database, make_engine, normalise_url
 SPECS = Path(__file__).resolve().parent / "specs"
 IN_CI = bool(os.environ.get("CI") or os.environ.get("TACBOT_REQUIRE_POSTGRES"))
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_NOW = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)  # the tests' clock: a Monday, 09:30 in London
 
 
 def _server_url() -> str:
@@ -121,10 +122,31 @@ def db(engine: Engine) -> Iterator[Database]:
         connection.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new migrated database that other processes and instances can see (a temp file, or a
+    temp PostgreSQL database), for tests of several processes sharing one database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+        created = None
+    else:
+        found = create_database()
+        if found is None:
+            postgres_unreachable()
+            return
+        url, created = found
+    db = Database.from_url(url)
+    migrate.upgrade(db.engine)
+    db.dispose()
+    yield url
+    if created:
+        drop_database(created)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     # Monday 14 September 2026, 09:30 in London.
-    return ManualClock(datetime(2026, 9, 14, 8, 30, tzinfo=UTC))
+    return ManualClock(DEFAULT_NOW)
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def build_slack_app(
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not seen.first_time(str(event_id)):
+        if event_id and not await seen.first_time(str(event_id)):
             return BoltResponse(status=200, body="")
         await next()
         return None

@@ -13,7 +13,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from bot.server import CORE, Plugin
+from bot.server import CORE, METRICS, Plugin
 from bot.settings import Settings
 from bot.slack.background import Background
 from bot.slack.bolt_app import build_slack_app
@@ -57,10 +57,11 @@ def slack_plugin(settings: Settings) -> Plugin:
             client=platform.client,
             signing_secret=secret,
             background=background,
-            seen=SeenEvents(),
+            seen=SeenEvents(db=core.db, clock=core.clock),
             http=http,
         )
         app[BOLT], app[BACKGROUND] = bolt, background
+        app[METRICS].background.append(lambda: len(background))
 
         async def events(request: web.Request) -> web.Response:
             return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))

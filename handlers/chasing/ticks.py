@@ -7,6 +7,7 @@ ticking.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from handlers.chasing.delivery import RunStats, run_due
 from handlers.chasing.digest import queue_digests
@@ -16,13 +17,19 @@ from scheduler.calendar import SchoolCalendar
 log = logging.getLogger(__name__)
 
 
-async def tick(core: Core) -> RunStats | None:
-    """One pass of "send what is due" at the core's current time; errors are logged, never raised."""
+OnTick = Callable[[RunStats], None]
+
+
+async def tick(core: Core, on_tick: OnTick | None = None) -> RunStats | None:
+    """One pass of "send what is due" at the core's current time; errors are logged, never raised.
+    ``on_tick`` is told what the pass did (the server counts it for its metrics)."""
     try:
         stats = await run_due(core, now=core.clock.now())
     except Exception:
         log.exception("sending due reminders failed; the next tick will try again")
         return None
+    if on_tick is not None:
+        on_tick(stats)
     if stats.claimed:
         log.info(
             "reminders: %s sent, %s cancelled, %s held, %s failed",
@@ -34,7 +41,7 @@ async def tick(core: Core) -> RunStats | None:
     return stats
 
 
-async def weekly_digest(core: Core) -> int:
+async def weekly_digest(core: Core, on_tick: OnTick | None = None) -> int:
     """Queue each SENCO's digest for this week (once, by its key), then send what is due."""
     try:
         with core.db.transaction() as s:
@@ -42,5 +49,5 @@ async def weekly_digest(core: Core) -> int:
     except Exception:
         log.exception("queueing the weekly digest failed")
         return 0
-    await tick(core)
+    await tick(core, on_tick)
     return queued

@@ -6,6 +6,7 @@ from storage.models.calendar import SchoolHoliday
 from storage.models.cases import Case, Consent, Membership, Room
 from storage.models.concerns import Concern
 from storage.models.conversations import ConversationRef
+from storage.models.events import SeenEvent
 from storage.models.family import FamilyUpdate
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.plan import Action, Outcome
@@ -45,6 +46,7 @@ __all__ = [
     "School",
     "SchoolHoliday",
     "SchoolPolicy",
+    "SeenEvent",
     "Senco",
     "Service",
     "UTCDateTime",

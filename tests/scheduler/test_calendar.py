@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 
-from scheduler.calendar import SchoolCalendar, add_holiday, load_calendar, parse_hours
+from scheduler.calendar import Calendars, SchoolCalendar, add_holiday, closures_of, load_calendar, parse_hours
 from storage.engine import Database
+from storage.repo import people
 
 LONDON = ZoneInfo("Europe/London")
 CAL = SchoolCalendar()
@@ -86,6 +88,34 @@ def test_holiday_ranges_come_from_the_database(db: Database) -> None:
         )
         cal = load_calendar(s, school_id=None)
     assert not cal.is_school_day(date(2026, 10, 28)) and cal.is_school_day(date(2026, 11, 2))
+
+
+def test_a_pass_loads_every_schools_calendar_in_two_queries(db: Database) -> None:
+    """500 schools in a batch must not mean 500 holiday queries: policies in one, holidays in one."""
+    now = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
+    with db.transaction() as s:
+        ids = [
+            people.get_or_create_school(s, platform="slack", external_id=f"T{n}", now=now).id
+            for n in range(3)
+        ]
+        everyone = (date(2026, 10, 26), date(2026, 10, 30))
+        own = (date(2026, 12, 1), date(2026, 12, 1))
+        add_holiday(s, first_day=everyone[0], last_day=everyone[1], name="Half term", school_id=None, now=now)
+        add_holiday(s, first_day=own[0], last_day=own[1], name="Training", school_id=ids[1], now=now)
+        assert closures_of(s, school_ids=ids) == {
+            ids[0]: (everyone,),
+            ids[1]: (everyone, own),
+            ids[2]: (everyone,),
+        }
+        statements: list[str] = []
+        event.listen(s.connection(), "before_cursor_execute", lambda *a: statements.append(a[2]))
+        calendars = Calendars(tz=LONDON, hours=(time(8), time(17)))
+        calendars.preload(s, set(ids))
+        assert len(statements) == 2
+        cals = [calendars.get(s, i) for i in ids]  # already loaded: no more queries
+        assert len(statements) == 2
+    assert not cals[1].is_school_day(own[0]) and cals[0].is_school_day(own[0])
+    assert not cals[2].is_school_day(date(2026, 10, 28))
 
 
 CLOSURES = ((date(2027, 2, 15), date(2027, 2, 19)), (date(2027, 7, 22), date(2027, 9, 1)))

@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.slack_response import SlackResponse
+from sqlalchemy import select
 
 from bot.slack.background import Background, pause
 from bot.slack.dedupe import SeenEvents
 from bot.slack.platform import failure
 from bot.slack.respond import RESPONSE_URL_USES, answer
+from handlers.clock import ManualClock
 from handlers.platform import RateLimited
 from handlers.replies import Bullets, reply
+from storage.engine import Database
+from storage.models import SeenEvent
 
 
-def test_an_event_id_counts_once_within_its_ttl() -> None:
-    now = [0.0]
-    seen = SeenEvents(ttl=60, most=3, now=lambda: now[0])
-    assert seen.first_time("Ev1") and not seen.first_time("Ev1")
-    now[0] = 61
-    assert seen.first_time("Ev1")  # expired: Slack stops retrying long before this
-    for i in range(5):
-        assert seen.first_time(f"Ev{i + 2}")
-    assert seen.first_time("Ev1")  # bounded: the oldest ids are forgotten first
+async def test_an_event_id_counts_once_within_its_ttl(db: Database, clock: ManualClock) -> None:
+    seen = SeenEvents(db=db, clock=clock, ttl=timedelta(minutes=1))
+    assert await seen.first_time("Ev1") and not await seen.first_time("Ev1")
+    assert await seen.first_time("Ev2")
+    assert await SeenEvents(db=db, clock=clock, platform="teams").first_time("Ev1")  # its own ids
+    clock.advance(timedelta(seconds=61))
+    assert await seen.first_time("Ev1")  # expired: Slack stops retrying long before this
+    with db.transaction() as s:  # expired rows are swept as new ones come
+        assert s.scalars(select(SeenEvent.key).order_by(SeenEvent.key)).all() == ["slack:Ev1", "teams:Ev1"]
 
 
 class Recorder:

@@ -5,44 +5,20 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from handlers.chasing.delivery import LEASE
-from storage import migrate
 from storage.engine import Database
 from storage.models import Reminder
-from tests.conftest import create_database, drop_database, postgres_unreachable
 from tests.handlers.chasing.fakes import summaries
 from tests.handlers.chasing.seed import seed_due
 from tests.handlers.chasing.workers import run_due_process
 
 NOW = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
 SPAWN = multiprocessing.get_context("spawn")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A brand-new database other processes can see (a temp file, or a temp PostgreSQL database)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'shared.db'}"
-        created = None
-    else:
-        found = create_database()
-        if found is None:
-            postgres_unreachable()
-            return
-        url, created = found
-    db = Database.from_url(url)
-    migrate.upgrade(db.engine)
-    db.dispose()
-    yield url
-    if created:
-        drop_database(created)
 
 
 def run_processes(url: str, out: Path, *, now: datetime, n: int, batch: int, die: bool = False) -> list[int]:
