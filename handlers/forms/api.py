@@ -44,6 +44,7 @@ class FormView:
     answers: Answers
     version: int  # the latest submitted version, 0 if none
     from_draft: bool
+    drafts: bool = True  # False for a private form (``hooks.PRIVATE``): no *Save draft*
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
             answers=check_answers(a.form, answers, draft=True).answers,
             version=latest.version if latest else 0,
             from_draft=draft is not None,
+            drafts=a.form.id not in PRIVATE,
         )
 
 

@@ -88,7 +88,8 @@ async def test_pupil_details_are_private_encrypted_and_go_nowhere(
     assert all(m not in dump for m in MARKERS)
     # Opening the form again shows nothing back.
     assert "submitting replaces them" in await bot.exec("sam", "/tac pupil details", room=room)
-    assert api.open_form(bot.core, bot.actor("sam"), _last_request_id(bot)).answers == {}
+    again = api.open_form(bot.core, bot.actor("sam"), _last_request_id(bot))
+    assert again.answers == {} and again.drafts is False  # never shown back; no Save draft offered
     # The whole life of the case: inputs, plan, export, reviews, reminders, the digest.
     await bot.exec("sam", "/tac request ep-advice from @anna", room=room)
     await bot.fill_form("anna", bot.form_requests("anna")[-1], EP)
