@@ -136,7 +136,7 @@ async def test_early_erasure_needs_a_second_person_and_no_legal_hold(
         approve_erasure(bot.core, request_id=row.id, approved_by="Dee DPO", no_hold=False, now=clock.now())
     with pytest.raises(NotAllowed, match="is open"):
         approve_erasure(bot.core, request_id=row.id, approved_by="Dee DPO", no_hold=True, now=clock.now())
-    await bot.exec("sam", '/tac close reason "left the school"', room=ASH.room)
+    await bot.exec("sam", '/tac close reason "left the school" confirm', room=ASH.room)
     reference, removed = approve_erasure(
         bot.core, request_id=row.id, approved_by="Dee DPO", no_hold=True, now=clock.now()
     )
