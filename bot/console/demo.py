@@ -112,7 +112,7 @@ async def _sam_gives_pupil_details(bot: ConsoleBot, clock: ManualClock) -> None:
     """Sam answers the private pupil-details form (the console's Q&A, scripted): encrypted, never shown."""
     request_id = form_request_ids([bot.replies[-1][1]])[-1]
     text = await bot.fill_form("sam", request_id, PUPIL)
-    bot.replies.append(("sam", Reply.text(text)))
+    bot.replied("sam", Reply.text(text))
 
 
 async def _dpo_exports(bot: ConsoleBot, clock: ManualClock) -> None:
@@ -129,7 +129,7 @@ async def _dpo_exports(bot: ConsoleBot, clock: ManualClock) -> None:
     )
     files = [f"{i.filename} ({i.file_size:,} bytes)" for i in zipfile.ZipFile(io.BytesIO(content)).infolist()]
     summary = f"$ tacbot export pupil {reference} --out sar.zip\n" + "\n".join(files)
-    bot.replies.append(("administrator", Reply.text(summary)))
+    bot.replied("administrator", Reply.text(summary))
 
 
 async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:

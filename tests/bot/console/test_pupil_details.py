@@ -70,7 +70,7 @@ async def test_pupil_details_are_private_encrypted_and_go_nowhere(
     with pytest.raises(NotAllowed, match="keeps no drafts"):
         api.save_draft(bot.core, bot.actor("sam"), rid, DETAILS)
     ok = await bot.fill_form("sam", rid, DETAILS)
-    assert ok == "Thank you. *Pupil details* for TAC-0001 (Robin) is submitted."
+    assert ok == "Thank you. Pupil details for TAC-0001 (Robin) is submitted."
     # Stored encrypted only: no submission, no draft, no plain text anywhere in the database.
     with bot.core.db.transaction() as s:
         [row] = s.scalars(select(PupilDetails)).all()

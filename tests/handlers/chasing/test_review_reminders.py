@@ -87,14 +87,9 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     await tick(bot, clock, at(2026, 11, 4, 14))
     assert len(packs()) == 1 and "Robin joins a club" in packs()[0].text
     pack = packs()[0].text
-<<<<<<< HEAD
-    assert "Inputs from the team (latest versions)" in pack
-    assert "Educational psychology advice from @anna · 14 Sep 2026 · version 2" in pack
-=======
     assert "Inputs shared with the team" in pack
     assert "Not shared with the team, so not in this pack: input 2 (Class teacher input)." in pack
-    assert "*Educational psychology advice* from @anna · 14 Sep 2026 · version 2" in pack
->>>>>>> 790c1b3 (Information governance (issue 13; issue 12 item 6's audit chain): input notices name no answers, share input (audited), pack of shared inputs only, audited reads, audit command; hash-chained audit trail, tacbot audit verify, TRUNCATE refused; pupil details encrypted (Fernet, rotation); subject access export; retention (DOB + retention_years), weekly list, erasure with tombstone and two-person early erasure; docs/privacy.md; the demo shares, audits and exports)
+    assert "Educational psychology advice from @anna · 14 Sep 2026 · version 2" in pack
     assert "Strengths and interests: Persistent; <!channel> loves Lego" in pack
     assert "Main area of need: Cognition and learning" in pack and "kind, strong visual" not in pack
     await tick(bot, clock, at(2026, 11, 5, 9))
