@@ -10,6 +10,7 @@ from handlers.core import Core
 from handlers.forms.library import FormLibrary
 from handlers.platform import ChatPlatform
 from storage import migrate
+from storage.crypto import DataCipher, DataKeyError
 from storage.engine import Database
 from storage.repo import people
 
@@ -86,4 +87,17 @@ def build_core(
         hours=settings.hours,
         forms=forms,
         dsls=settings.dsl_ids,
+        cipher=data_cipher(settings),
     )
+
+
+def data_cipher(settings: Settings) -> DataCipher | None:
+    """The cipher of ``TACBOT_DATA_KEY``; ``DataKeyError`` if it is malformed, or missing in production."""
+    if settings.data_key is None or not settings.data_key.get_secret_value().strip():
+        if settings.production:
+            raise DataKeyError(
+                "TACBOT_ENV=production but TACBOT_DATA_KEY is not set: pupil details and stored tokens "
+                "must be encrypted (make a key with `tacbot data new-key`)"
+            )
+        return None
+    return DataCipher(settings.data_key.get_secret_value())

@@ -9,7 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_governance import add_parsers as add_governance_parsers
 from bot.cli_policy import add_parser as add_policy_parser
+from bot.cli_retention import add_parsers as add_retention_parsers
 from bot.cli_senco import add_parser as add_senco_parser
 from bot.cli_services import add_parser as add_services_parser
 from bot.logs import configure_logging
@@ -61,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--url", required=True, help="where `tacbot serve` is reachable, https://host")
     add_policy_parser(sub)
     add_services_parser(sub)
+    add_governance_parsers(sub)
+    add_retention_parsers(sub)
     return p
 
 
@@ -77,6 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "slack",
         "policy",
         "services",
+        "audit",
+        "data",
+        "export",
+        "retention",
+        "erasure",
     )
     try:
         settings = Settings()
@@ -88,11 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from handlers.forms.library import FormDefinitionError
+    from storage.crypto import DataKeyError
 
     try:
         return _run(args, settings)
     except FormDefinitionError as exc:
         print(f"tacbot: a form is broken, so TAC Bot will not start: {exc}", file=sys.stderr)
+        return 2
+    except DataKeyError as exc:
+        print(f"tacbot: {exc}", file=sys.stderr)
         return 2
     except (DBAPIError, ArgumentError) as exc:
         print(f"tacbot: {database_problem(settings.database_url, exc)}", file=sys.stderr)
@@ -142,6 +155,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_services import services_command
 
         return services_command(settings, args)
+    if args.command in ("audit", "data", "export"):
+        from bot.cli_governance import audit_command, data_command, export_command
+
+        command = {"audit": audit_command, "data": data_command, "export": export_command}[args.command]
+        return command(settings, args)
+    if args.command in ("retention", "erasure"):
+        from bot.cli_retention import retention_command
+
+        return retention_command(settings, args)
     if args.command == "reminders":
         from bot.cli_reminders import run_due_command
 

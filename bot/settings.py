@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     forms_dir: str | None = Field(default=None, alias="TACBOT_FORMS_DIR")
     privacy_url: str | None = Field(default=None, alias="TACBOT_PRIVACY_URL")
     terms_url: str | None = Field(default=None, alias="TACBOT_TERMS_URL")
+    data_key: SecretStr | None = Field(default=None, alias="TACBOT_DATA_KEY")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

@@ -10,6 +10,7 @@ from handlers.clock import Clock
 from handlers.forms.library import FormLibrary, builtin_library
 from handlers.model import Command
 from handlers.platform import ChatPlatform, PlatformError
+from storage.crypto import DataCipher
 from storage.engine import Database
 
 
@@ -25,6 +26,7 @@ class Core:
     forms: FormLibrary = field(default_factory=builtin_library)
     # The Designated Safeguarding Leads (`TACBOT_DSL`) as (platform, user id): they receive `concern`s.
     dsls: tuple[tuple[str, str], ...] = ()
+    cipher: DataCipher | None = None  # TACBOT_DATA_KEY; pupil details are refused without it
 
     def platform(self, name: str) -> ChatPlatform:
         try:

@@ -23,6 +23,7 @@ from handlers.family import update as family
 from handlers.forms import inputs as form_inputs
 from handlers.forms import interactions as form_interactions
 from handlers.forms import requests as form_requests
+from handlers.governance import details, sharing, trail
 from handlers.grammar import commands as c
 from handlers.grammar.parser import parse
 from handlers.help import usage_reply
@@ -103,6 +104,9 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
         route(c.OutcomeRemove, corrections.remove_outcome),
         route(c.ActionEdit, corrections.edit_action),
         route(c.ActionRemove, corrections.remove_action),
+        route(c.InputShare, sharing.share_input),
+        route(c.AuditShow, trail.show_audit),
+        route(c.PupilDetailsForm, details.pupil_details_form),
         route(c.NotYet, not_yet),
     )
 )

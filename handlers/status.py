@@ -6,6 +6,7 @@ from handlers import access
 from handlers.consent import describe, scopes_in_force
 from handlers.core import Ask
 from handlers.forms.inputs import awaited
+from handlers.governance.reads import record_read
 from handlers.grammar import commands as c
 from handlers.plan.view import purpose_line
 from handlers.render import case_title, mention, plural
@@ -36,6 +37,7 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_or_only_case(s, ask, who, cmd.case_ref, word="status")
+        record_read(s, acc, what="status", now=ask.now)
         case = acc.case
         members = case_repo.active_members(s, case_id=case.id)
         consent = scopes_in_force(s, case_id=case.id)

@@ -98,6 +98,13 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "issue 15",
     ),
+    Setting(
+        "retention_years",
+        "a case's records are kept until the pupil's date of birth plus this many years",
+        25,
+        100,
+        "IRMS Information Management Toolkit for Schools (SEN files): date of birth + 31 years",
+    ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -122,6 +129,7 @@ class Policy:
     pack_weeks: int = 1
     referral_sent_school_days: int = 10
     referral_overdue_school_days: int = 1
+    retention_years: int = 31
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
+import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
+
+from pydantic import SecretStr
 
 from bot.app import add_sencos, build_core, open_database
 from bot.console import demo_seeds
@@ -18,7 +22,9 @@ from bot.console.school import BY_HANDLE, DSL, SENCO
 from bot.console.session import ConsoleBot
 from bot.settings import Settings
 from handlers.clock import ManualClock
+from handlers.governance.operator import export_pupil
 from handlers.replies import Button, Buttons, Reply
+from storage.crypto import new_key
 from storage.repo.people import find_person
 
 
@@ -95,6 +101,37 @@ async def _sam_records_the_review(bot: ConsoleBot, clock: ManualClock) -> None:
         print_to(Delivery(room=None, user="sam", reply=Reply.text(text)))
 
 
+PUPIL: dict[str, object] = {
+    "full_name": "Robin James Taylor",
+    "date_of_birth": "2017-05-12",
+    "upn": "H801200001001",
+}
+
+
+async def _sam_gives_pupil_details(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Sam answers the private pupil-details form (the console's Q&A, scripted): encrypted, never shown."""
+    request_id = form_request_ids([bot.replies[-1][1]])[-1]
+    text = await bot.fill_form("sam", request_id, PUPIL)
+    bot.replied("sam", Reply.text(text))
+
+
+async def _dpo_exports(bot: ConsoleBot, clock: ManualClock) -> None:
+    """The school's DPO answers a subject access request: `tacbot export pupil TAC-0001 --out sar.zip`."""
+    reference, content = export_pupil(
+        bot.core.db,
+        reference="TAC-0001",
+        school=None,
+        cipher=bot.core.cipher,
+        forms=bot.core.forms,
+        tz=bot.core.tz,
+        now=clock.now(),
+        by="tacbot export pupil",
+    )
+    files = [f"{i.filename} ({i.file_size:,} bytes)" for i in zipfile.ZipFile(io.BytesIO(content)).infolist()]
+    summary = f"$ tacbot export pupil {reference} --out sar.zip\n" + "\n".join(files)
+    bot.replied("administrator", Reply.text(summary))
+
+
 async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
     """One pass of "send what is due" at the demo clock's time, as the clock in `serve` does every 30 s."""
     from handlers.chasing.delivery import run_due
@@ -167,6 +204,9 @@ SCRIPT: list[Step] = [
     Run("Dr Anna Novak opens the form from her DM and answers it (no more chasers)", _anna_answers),
     Say("sam", "/tac inputs", room="tac-0001"),
     Say("sam", "/tac input 1", room="tac-0001"),
+    Say("sam", '/tac share input 1 reason "so the team can plan with it"', room="tac-0001"),
+    Say("sam", "/tac pupil details", room="tac-0001"),
+    Run("Sam fills in the pupil's details: kept encrypted, never shown in chat", _sam_gives_pupil_details),
     Say("sam", '/tac outcome add "Robin reads a short book aloud to an adult each week"', room="tac-0001"),
     Say("sam", '/tac outcome measure 1 "Reading log: 3 of 4 weeks by Christmas"', room="tac-0001"),
     Say(
@@ -212,10 +252,12 @@ SCRIPT: list[Step] = [
     Say("priya", "/tac define annual review"),
     Say("sam", "/tac team", room="tac-0001"),
     Say("dan", "/tac status case TAC-0001"),
+    Say("sam", "/tac audit", room="tac-0001"),
     Say(
         "sam", '/tac close reason "Targets met; support continues through the class teacher"', room="tac-0001"
     ),
     Run("Work is still open, so TAC Bot asked first: Sam presses [Confirm]", _sam_confirms),
+    Run("The school's DPO answers a subject access request for Robin", _dpo_exports),
 ]
 
 
@@ -244,7 +286,11 @@ def _when(clock: ManualClock, settings: Settings) -> str:
 
 async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tacbot-demo-") as tmp:
-        settings = Settings(DATABASE_URL=f"sqlite:///{Path(tmp) / 'demo.db'}", TACBOT_SENCOS="")
+        settings = Settings(
+            DATABASE_URL=f"sqlite:///{Path(tmp) / 'demo.db'}",
+            TACBOT_SENCOS="",
+            TACBOT_DATA_KEY=SecretStr(new_key()),
+        )
         clock = ManualClock(datetime(2026, 9, 14, 8, 30, tzinfo=UTC))
 
         def show(delivery: Delivery) -> None:

@@ -79,6 +79,10 @@ class ConsoleBot:
         self._replied(handle_, reply)
         return render(reply)
 
+    def replied(self, handle_: str, reply: Reply) -> None:
+        """Record (and tell ``on_reply``) a reply someone got outside a command, e.g. a scripted form."""
+        self._replied(handle_, reply)
+
     def _replied(self, handle_: str, reply: Reply) -> None:
         self.replies.append((handle_, reply))
         if self.on_reply is not None:

@@ -152,12 +152,13 @@ def modal(view: FormView, *, step: int = 0) -> dict[str, Any]:
     blocks.append(ContextBlock(elements=[_plain(note, 2000)]))
     for section, fields in pages[step]:
         blocks += _section_blocks(section, fields, view.answers)
-    blocks.append(
-        ActionsBlock(
-            block_id="form.actions",
-            elements=[ButtonElement(text="Save draft", action_id=DRAFT_ACTION, value=view.request_id)],
+    if view.drafts:
+        blocks.append(
+            ActionsBlock(
+                block_id="form.actions",
+                elements=[ButtonElement(text="Save draft", action_id=DRAFT_ACTION, value=view.request_id)],
+            )
         )
-    )
     built = View(
         type="modal",
         callback_id=CALLBACK_ID,

@@ -116,11 +116,17 @@ def card(
                 "style": "positive",
                 "data": {"action": SUBMIT, "request": view.request_id},
             },
-            {
-                "type": "Action.Submit",
-                "title": "Save draft",
-                "data": {"action": DRAFT, "request": view.request_id},
-            },
+            *(
+                [
+                    {
+                        "type": "Action.Submit",
+                        "title": "Save draft",
+                        "data": {"action": DRAFT, "request": view.request_id},
+                    }
+                ]
+                if view.drafts
+                else []
+            ),
         ],
         "fallbackText": f"{view.form.title}: open this form in Teams to fill it in.",
     }

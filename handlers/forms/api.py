@@ -18,21 +18,18 @@ from handlers import access
 from handlers.chasing.queueing import stop_request
 from handlers.core import Core
 from handlers.errors import NotAllowed
-from handlers.forms.answers import Answers, check_answers, display
-from handlers.forms.hooks import ON_SUBMIT, FieldErrors, FollowUp, Submitted, with_options
+from handlers.forms.answers import Answers, check_answers
+from handlers.forms.hooks import ON_SUBMIT, PRIVATE, FieldErrors, FollowUp, Submitted, with_options
 from handlers.forms.library import Form
 from handlers.model import Actor
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention
-from handlers.replies import Fields, Note, Reply, Span, Strong, para, reply
+from handlers.replies import Note, Reply, Span, Strong, para, reply
 from storage import audit
 from storage.models import Case, InputRequest, Person, School
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
-
-HEADLINES = 4
-HEADLINE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +44,7 @@ class FormView:
     answers: Answers
     version: int  # the latest submitted version, 0 if none
     from_draft: bool
+    drafts: bool = True  # False for a private form (``hooks.PRIVATE``): no *Save draft*
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +143,8 @@ def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
         draft = form_repo.get_draft(s, request_id=a.request.id, person_id=a.person.id)
         latest = form_repo.latest_submission(s, request_id=a.request.id)
         answers = dict(draft.answers) if draft else dict(latest.answers) if latest else {}
+        if a.form.id in PRIVATE:  # never shown back: what is stored stays where it is
+            draft, latest, answers = None, None, {}
         return FormView(
             request_id=str(a.request.id),
             form=a.form,
@@ -154,6 +154,7 @@ def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
             answers=check_answers(a.form, answers, draft=True).answers,
             version=latest.version if latest else 0,
             from_draft=draft is not None,
+            drafts=a.form.id not in PRIVATE,
         )
 
 
@@ -166,6 +167,8 @@ def save_draft(core: Core, actor: Actor, request_id: str, raw: Mapping[str, obje
     with core.db.transaction() as s:
         a = _allowed(s, core, actor, request_id)
         access.require_case_open(a.case)
+        if a.form.id in PRIVATE:
+            raise NotAllowed("This form keeps no drafts: its answers are stored only when you submit it.")
         answers = check_answers(a.form, raw, draft=True).answers
         form_repo.save_draft(s, request_id=a.request.id, person_id=a.person.id, answers=answers, now=now)
         audit.record(
@@ -230,10 +233,14 @@ async def _submit(
         checked = check_answers(a.form, raw)
         if not checked.ok:
             return SubmitResult(errors=checked.errors)
-        submission = form_repo.add_submission(
-            s, request=a.request, answers=dict(checked.answers), submitted_by_id=a.person.id, now=now
-        )
-        form_repo.delete_draft(s, request_id=a.request.id, person_id=a.person.id)
+        if a.form.id in PRIVATE:  # only its hook sees the answers; nothing of them is stored here
+            version = 1 + int(a.request.state == "submitted")
+            a.request.state, a.request.submitted_at = "submitted", now
+        else:
+            version = form_repo.add_submission(
+                s, request=a.request, answers=dict(checked.answers), submitted_by_id=a.person.id, now=now
+            ).version
+            form_repo.delete_draft(s, request_id=a.request.id, person_id=a.person.id)
         stop_request(s, request=a.request, now=now)
         audit.record(
             s,
@@ -244,21 +251,21 @@ async def _submit(
             actor_id=a.person.id,
             number=a.request.number,
             form_id=a.form.id,
-            version=submission.version,
-            why="shared with the team around the child",
+            version=version,
+            why="submitted to the key worker",
         )
         hook = ON_SUBMIT.get(a.form.id)
         if hook is not None:
             follow_up = hook(
-                s, Submitted(core, actor, a.case, a.person, a.form, checked.answers, now, submission.version)
+                s, Submitted(core, actor, a.case, a.person, a.form, checked.answers, now, version)
             )
         room = case_repo.get_room(s, case_id=a.case.id)
-        version, number = submission.version, a.request.number
+        number = a.request.number
     post = None
     if follow_up is not None:
         post = RoomPost(actor.platform, actor.workspace, None, None, follow_up)
     elif room is not None and room.external_id and room.state == "ready":
-        summary = room_summary(a.form, checked.answers, a.person, number, version, now, core)
+        summary = room_summary(a.form, a.person, number, version, now, core)
         post = RoomPost(room.platform, actor.workspace, room.external_id, summary)
     if post is not None and announce_now:
         await announce(core, post)
@@ -273,25 +280,21 @@ async def _submit(
     )
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= HEADLINE_CHARS else text[: HEADLINE_CHARS - 1] + "…"
-
-
-def room_summary(
-    form: Form, answers: Answers, person: Person, number: int, version: int, at: datetime, core: Core
-) -> Reply:
-    """Form, who, when and a few headline answers (user text, escaped by every renderer)."""
-    answered = [f for f in form.fields if f.id in answers]
-    picked = [f for f in answered if f.headline][:HEADLINES] or answered[:HEADLINES]
+def room_summary(form: Form, person: Person, number: int, version: int, at: datetime, core: Core) -> Reply:
+    """The room's notice: which form, from whom, when; never its answers (they are shared only by the key
+    worker's decision, `share input <n>`, which is audited)."""
     when = at.astimezone(core.tz)
     head: list[Span] = [Strong(form.title), " from ", mention(person), f" · {when:%a %d %b %Y %H:%M}"]
     if version > 1:
         head.append(f" · version {version}")
     return reply(
         para(*head),
-        Fields(tuple((f.label, (_clip(display(f, answers[f.id])),)) for f in picked)),
-        Note((f"The key worker can read it in full: `input {number}`.",)),
+        Note(
+            (
+                f"Input {number} is in. Its answers go to the key worker and its author (`input {number}`); "
+                f"the key worker can share them with the room: `share input {number}`.",
+            )
+        ),
         summary=f"{form.title} submitted",
         private=False,
     )

@@ -2,7 +2,8 @@
 
 A form field with ``options_from: team`` offers the case's current team (values are person ids), filled
 in by ``api`` every time the form is opened or submitted, so the choices are never stale and an answer is
-checked against the team as it is now. A form whose id is in ``ON_SUBMIT`` runs its hook inside the
+checked against the team as it is now. A form in ``PRIVATE`` is never stored by the forms core: only its
+hook sees the answers. A form whose id is in ``ON_SUBMIT`` runs its hook inside the
 submission's transaction (it may raise ``FieldErrors``: nothing is stored) and returns the follow-up
 (messages) that ``api.announce`` runs once the edge has acknowledged - in place of the room summary.
 """
@@ -53,6 +54,9 @@ class Submitted:
 FollowUp = Callable[[Core], Awaitable[None]]
 OnSubmit = Callable[[Session, Submitted], FollowUp]
 ON_SUBMIT: dict[str, OnSubmit] = {}
+# Forms whose answers the forms core never stores (no submission, no draft, no prefill): their hook keeps
+# them its own way (the pupil's details, encrypted).
+PRIVATE: set[str] = set()
 
 
 def _label(person: Person) -> str:

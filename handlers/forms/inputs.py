@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from itertools import pairwise
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,10 +13,13 @@ from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotFound
 from handlers.forms.answers import display
-from handlers.forms.hooks import with_options
+from handlers.forms.hooks import PRIVATE, with_options
+from handlers.forms.library import Form
+from handlers.governance.reads import record_read
 from handlers.grammar import commands as c
 from handlers.render import case_title, mention
 from handlers.replies import Block, Bullets, Fields, Heading, Note, Reply, Span, Strong, reply
+from storage.models import FormSubmission, InputRequest
 from storage.repo import forms as form_repo
 from storage.repo import people
 
@@ -24,7 +29,9 @@ async def list_inputs(ask: Ask, cmd: c.InputsList) -> Reply:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
         access.require_key_worker(acc, "read the inputs")
-        requests = form_repo.requests_for_case(s, case_id=acc.case.id)
+        requests = [
+            r for r in form_repo.requests_for_case(s, case_id=acc.case.id) if r.form_id not in PRIVATE
+        ]
         latest = {r.id: form_repo.latest_submission(s, request_id=r.id) for r in requests}
         persons = people.people_by_id(s, ids={r.requested_of_id for r in requests})
     blocks: list[Block] = [Heading(f"Inputs for {case_title(acc.case)}")]
@@ -56,17 +63,43 @@ async def list_inputs(ask: Ask, cmd: c.InputsList) -> Reply:
     return reply(*blocks, summary=f"{len(submitted)} inputs submitted, {len(waiting)} awaited")
 
 
+def _is_author(request: InputRequest, versions: Sequence[FormSubmission], person_id: int) -> bool:
+    return person_id == request.requested_of_id or any(v.submitted_by_id == person_id for v in versions)
+
+
+def answer_blocks(form: Form | None, answers: Mapping[str, Any]) -> list[Block]:
+    """Every answer, by the form's sections (user text: every renderer escapes it)."""
+    if form is None:
+        return [Fields(tuple((k, (str(v),)) for k, v in answers.items()))]
+    blocks: list[Block] = []
+    for section in form.sections:
+        items = tuple((f.label, (display(f, answers[f.id]),)) for f in section.fields if f.id in answers)
+        if items:
+            blocks += [Heading(section.title), Fields(items)]
+    return blocks
+
+
 async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
+    """One input in full: for the key worker and for its author (anyone else reads it once it is
+    shared with the room). A read by the author is audited."""
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
-        access.require_key_worker(acc, "read the inputs")
         request = form_repo.get_request_by_number(s, case_id=acc.case.id, number=cmd.number)
+        versions = form_repo.submissions(s, request_id=request.id) if request is not None else []
+        if request is None or not (acc.is_key_worker or _is_author(request, versions, who.person.id)):
+            access.require_key_worker(acc, "read the inputs")
         if request is None:
             raise NotFound(
                 f"{acc.case.reference} has no input {cmd.number}.", hint="Type `inputs` to see them."
             )
-        versions = form_repo.submissions(s, request_id=request.id)
+        if request.form_id in PRIVATE:
+            raise NotFound(
+                f"Input {cmd.number} is the pupil's details: kept encrypted, shown only in a subject access "
+                "export.",
+                hint="Type `inputs` to see the inputs.",
+            )
+        record_read(s, acc, what="input", now=ask.now, number=request.number)
         persons = people.people_by_id(
             s, ids={request.requested_of_id, *(v.submitted_by_id for v in versions)}
         )
@@ -91,15 +124,8 @@ async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
                 ("Version", (f"{last.version} of {len(versions)}",)),
             )
         ),
+        *answer_blocks(form, last.answers),
     ]
-    answers = last.answers
-    if form is None:
-        blocks.append(Fields(tuple((k, (str(v),)) for k, v in answers.items())))
-    else:
-        for section in form.sections:
-            items = tuple((f.label, (display(f, answers[f.id]),)) for f in section.fields if f.id in answers)
-            if items:
-                blocks += [Heading(section.title), Fields(items)]
     if len(versions) > 1:
         lines: list[tuple[Span, ...]] = []
         for older, newer in pairwise(versions):

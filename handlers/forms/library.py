@@ -34,6 +34,7 @@ BUILTIN_IDS = (
     "review-record",
     "concern",
     "family-update",
+    "pupil-details",
 )
 TEXT_LIMITS = {"short_text": 200, "long_text": 3000}
 

@@ -336,3 +336,23 @@ class Reopen(Parsed):
 @dataclass(frozen=True, slots=True)
 class Handover(Parsed):
     person: PersonRef
+
+
+@dataclass(frozen=True, slots=True)
+class InputShare(Parsed):
+    """`share input <n> [reason "<why>"]`: post an input's answers to the case room."""
+
+    number: int
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditShow(Parsed):
+    """`audit [page <n>]`: the case's trail, newest first."""
+
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class PupilDetailsForm(Parsed):
+    """`pupil details`: open the private form for the pupil's full name, date of birth and UPN."""

@@ -18,6 +18,7 @@ from handlers.grammar.correction_words import (
     parse_reopen,
 )
 from handlers.grammar.dates import parse_date
+from handlers.grammar.governance_words import parse_audit, parse_pupil, parse_share
 from handlers.grammar.review_words import parse_priority, parse_review
 from handlers.grammar.tokens import Token, tokenize
 from handlers.grammar.usage import USAGES
@@ -372,6 +373,9 @@ PARSERS: dict[str, Parser] = {
     "refer": seed_words.refer,
     "referral": seed_words.referral,
     "referrals": seed_words.referral,
+    "share": parse_share,
+    "audit": parse_audit,
+    "pupil": parse_pupil,
 }
 KNOWN = sorted({*PARSERS, *NOT_YET, *(u.name for u in USAGES)})
 

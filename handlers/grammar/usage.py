@@ -74,9 +74,30 @@ USAGES: tuple[Usage, ...] = (
     _U(
         "inputs",
         "inputs | input <n>",
-        "the submitted inputs; one in full with its versions",
+        "the submitted inputs; one in full with its versions (also its author)",
         "input 1",
         "key worker",
+    ),
+    _U(
+        "share",
+        'share input <n> [reason "<why>"]',
+        "post an input's answers to the case room (the room otherwise sees only that it came in)",
+        'share input 2 reason "for the review meeting"',
+        "key worker",
+    ),
+    _U(
+        "pupil",
+        "pupil details",
+        "a private form for the pupil's full name, date of birth and UPN (stored encrypted)",
+        "pupil details",
+        "key worker",
+    ),
+    _U(
+        "audit",
+        "audit [page <n>]",
+        "the case's audit trail, newest first: who did or read what, when and why",
+        "audit page 2",
+        "key worker; the DSL and SENCO for their school's cases",
     ),
     _U(
         "outcome",

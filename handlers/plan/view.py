@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import access
 from handlers.core import Ask
+from handlers.governance.reads import record_read
 from handlers.grammar import commands as c
 from handlers.plan import snapshot
 from handlers.plan.snapshot import ActionRow, PlanSnapshot, ReviewRow
@@ -113,5 +114,6 @@ async def show_plan(ask: Ask, cmd: c.PlanShow) -> Reply:
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_or_only_case(s, ask, who, cmd.case_ref, word="plan")
+        record_read(s, acc, what="plan", now=ask.now)
         plan = snapshot.load(s, case=acc.case, today=ask.today, tz=ask.core.tz)
     return reply(*plan_blocks(plan), summary=f"Plan for {plan.reference}")

@@ -1,7 +1,8 @@
-"""The pack's inputs part: the latest submitted version of each input (form, who, when, headline answers).
+"""The pack's inputs part: each input the key worker shared with the room (`share input <n>`), at its
+newest shared version (form, who, when, headline answers), and which submitted inputs were not shared.
 
 Registered in ``handlers.reviews.pack.PACK_PARTS``. Answers are user text (escaped by every renderer);
-only the headline answers appear, clipped, as in the room's summary when the form was submitted.
+only the headline answers appear, clipped.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from handlers.core import Core
 from handlers.forms.answers import display
 from handlers.render import mention
 from handlers.replies import Block, Fields, Heading, Note, Span, Strong, para
-from storage.models import Case
+from storage.models import Case, FormSubmission, InputRequest
 from storage.repo import forms as form_repo
-from storage.repo import people
+from storage.repo import people, shares
 
 MOST = 8  # inputs shown; the rest are named in a note (the pack has a block budget)
 HEADLINES = 3
@@ -33,19 +34,26 @@ def _internal(core: Core, form_id: str) -> bool:
 
 
 def inputs_part(s: Session, case: Case, core: Core) -> list[Block]:
-    """Blocks for every request with a submitted version, newest submission first."""
-    latest = [
-        (request, sub)
-        for request in form_repo.requests_for_case(s, case_id=case.id)
-        if not _internal(core, request.form_id)
-        and (sub := form_repo.latest_submission(s, request_id=request.id)) is not None
-    ]
-    if not latest:
+    """Blocks for every input the key worker shared (its newest shared version), newest first, and a note
+    naming the submitted inputs that were not shared (title and number only)."""
+    shared = shares.latest_shared_versions(s, case_id=case.id)
+    picked: list[tuple[InputRequest, FormSubmission]] = []
+    held: list[InputRequest] = []
+    for request in form_repo.requests_for_case(s, case_id=case.id):
+        if _internal(core, request.form_id):
+            continue
+        if request.id in shared:
+            sub = form_repo.submission(s, request_id=request.id, version=shared[request.id])
+            if sub is not None:
+                picked.append((request, sub))
+        elif form_repo.latest_submission(s, request_id=request.id) is not None:
+            held.append(request)
+    if not picked and not held:
         return []
-    latest.sort(key=lambda pair: pair[1].submitted_at, reverse=True)
-    persons = people.people_by_id(s, ids={sub.submitted_by_id for _, sub in latest})
-    blocks: list[Block] = [Heading("Inputs from the team (latest versions)")]
-    for request, sub in latest[:MOST]:
+    picked.sort(key=lambda pair: pair[1].submitted_at, reverse=True)
+    persons = people.people_by_id(s, ids={sub.submitted_by_id for _, sub in picked})
+    blocks: list[Block] = [Heading("Inputs shared with the team")]
+    for request, sub in picked[:MOST]:
         form = core.forms.get(request.form_id)
         title = form.title if form is not None else request.form_id
         when = sub.submitted_at.astimezone(core.tz)
@@ -60,11 +68,19 @@ def inputs_part(s: Session, case: Case, core: Core) -> list[Block]:
         blocks.append(para(*head))
         if form is not None:
             answered = [f for f in form.fields if f.id in sub.answers]
-            picked = [f for f in answered if f.headline][:HEADLINES] or answered[:HEADLINES]
-            if picked:
+            chosen = [f for f in answered if f.headline][:HEADLINES] or answered[:HEADLINES]
+            if chosen:
                 blocks.append(
-                    Fields(tuple((f.label, (_clip(display(f, sub.answers[f.id])),)) for f in picked))
+                    Fields(tuple((f.label, (_clip(display(f, sub.answers[f.id])),)) for f in chosen))
                 )
-    if len(latest) > MOST:
-        blocks.append(Note((f"{len(latest) - MOST} more inputs: `inputs` lists them all.",)))
+    if len(picked) > MOST:
+        blocks.append(Note((f"{len(picked) - MOST} more shared inputs: `inputs` lists them all.",)))
+    if held:
+        names = ", ".join(f"input {r.number} ({_title(core, r.form_id)})" for r in held)
+        blocks.append(Note((f"Not shared with the team, so not in this pack: {names}.",)))
     return blocks
+
+
+def _title(core: Core, form_id: str) -> str:
+    form = core.forms.get(form_id)
+    return form.title if form is not None else form_id

@@ -9,6 +9,7 @@ from storage.models.conversations import ConversationRef
 from storage.models.events import SeenEvent
 from storage.models.family import FamilyUpdate
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
+from storage.models.governance import ErasureRequest, InputShare, PupilDetails
 from storage.models.plan import Action, Outcome
 from storage.models.policies import SchoolPolicy
 from storage.models.priorities import Priority, PriorityOffer
@@ -27,15 +28,18 @@ __all__ = [
     "Concern",
     "Consent",
     "ConversationRef",
+    "ErasureRequest",
     "FamilyUpdate",
     "FormDraft",
     "FormSubmission",
     "InputRequest",
+    "InputShare",
     "Membership",
     "Outcome",
     "Person",
     "Priority",
     "PriorityOffer",
+    "PupilDetails",
     "Referral",
     "Reminder",
     "Review",

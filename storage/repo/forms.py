@@ -91,6 +91,14 @@ def latest_submission(session: Session, *, request_id: int) -> FormSubmission | 
     ).first()
 
 
+def submission(session: Session, *, request_id: int, version: int) -> FormSubmission | None:
+    return session.scalars(
+        select(FormSubmission).where(
+            FormSubmission.request_id == request_id, FormSubmission.version == version
+        )
+    ).one_or_none()
+
+
 def add_submission(
     session: Session, *, request: InputRequest, answers: dict[str, Any], submitted_by_id: int, now: datetime
 ) -> FormSubmission:

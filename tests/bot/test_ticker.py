@@ -34,6 +34,20 @@ async def test_jobs_tick_every_30_seconds_and_digest_monday_8(core: Core) -> Non
         sched.shutdown(wait=False)
 
 
+async def test_the_retention_check_runs_weekly_on_monday_morning(core: Core) -> None:
+    from bot.ticker import RETENTION
+
+    sched = ticker_for(core, tz=LONDON)
+    sched.start(paused=True)
+    try:
+        job = sched.get_job(RETENTION)
+        fields = {f.name: str(f) for f in job.trigger.fields}
+        assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("mon", "7", "30")
+        assert job.coalesce and job.max_instances == 1
+    finally:
+        sched.shutdown(wait=False)
+
+
 async def test_the_server_starts_and_stops_the_clock(core: Core) -> None:
     settings = Settings(DATABASE_URL="sqlite://", TACBOT_SENCOS="")
     async with TestClient(TestServer(make_app(core, plugins=[ticker_plugin(settings)]))) as client:

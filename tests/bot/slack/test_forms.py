@@ -158,3 +158,13 @@ def test_the_review_record_form_for_a_large_team_fits_slacks_limits() -> None:
         form = resolved("review-record", team=size)
         for step in range(len(steps(form))):
             check_limits(modal(view_of(form, sample_answers(form)), step=step))
+
+
+def test_the_private_pupil_details_modal_offers_no_draft() -> None:
+    import dataclasses
+
+    form = builtin_library()["pupil-details"]
+    view = modal(dataclasses.replace(view_of(form), drafts=False), step=0)
+    check_limits(view)
+    assert "Save draft" not in json.dumps(view)
+    assert {"full_name", "date_of_birth", "upn"} <= {b.get("block_id") for b in view["blocks"]}

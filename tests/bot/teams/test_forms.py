@@ -86,3 +86,13 @@ def test_save_draft_is_its_own_action() -> None:
     data = _as_teams_sends(card(view_of(form)), {"about": "Loves trains"}, action=1)
     action, request_id, raw = from_submit(data)
     assert (action, request_id, raw["about"]) == ("form.draft", "42", "Loves trains")
+
+
+def test_the_private_pupil_details_card_offers_no_draft() -> None:
+    import dataclasses
+
+    form = builtin_library()["pupil-details"]
+    c = card(dataclasses.replace(view_of(form), drafts=False))
+    assert set(_inputs(c)) == {"full_name", "date_of_birth", "upn"}
+    assert [a["title"] for a in c["actions"]] == ["Submit"]
+    assert sorted(_validator().iter_errors(c), key=str) == []

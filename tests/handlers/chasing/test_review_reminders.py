@@ -8,10 +8,14 @@ from bot.console.demo import run_demo
 from bot.console.session import ConsoleBot
 from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
+from handlers.forms.library import builtin_library
 from storage.models import Person
 from tests.bot.console.test_forms import EP
 from tests.bot.console.test_reviews import team
+from tests.formsamples import sample_answers
 from tests.handlers.chasing.helpers import at, queued
+
+TEACHER = sample_answers(builtin_library()["teacher-input"])
 
 
 async def tick(bot: ConsoleBot, clock: ManualClock, instant: object) -> int:
@@ -66,6 +70,9 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     rid = bot.form_requests("anna")[-1]
     await bot.fill_form("anna", rid, EP)
     await bot.fill_form("anna", rid, {**EP, "strengths": "Persistent; <!channel> loves Lego"})
+    await bot.exec("sam", "/tac share input 1", room=room)
+    await bot.exec("sam", "/tac request teacher-input from @tom", room=room)
+    await bot.fill_form("tom", bot.form_requests("tom")[-1], TEACHER)
     await bot.exec("sam", '/tac review on 10/11/2026 at 09:00 where "Room 2"', room=room)
     assert await tick(bot, clock, at(2026, 10, 27, 9)) == 3  # 14 days before, each member
     reminder = [d for d in bot.sent_to(user="tom") if "Reminder:" in d.text][-1]
@@ -80,7 +87,8 @@ async def test_members_are_reminded_and_the_clock_posts_the_pack_once(
     await tick(bot, clock, at(2026, 11, 4, 14))
     assert len(packs()) == 1 and "Robin joins a club" in packs()[0].text
     pack = packs()[0].text
-    assert "Inputs from the team (latest versions)" in pack
+    assert "Inputs shared with the team" in pack
+    assert "Not shared with the team, so not in this pack: input 2 (Class teacher input)." in pack
     assert "Educational psychology advice from @anna · 14 Sep 2026 · version 2" in pack
     assert "Strengths and interests: Persistent; <!channel> loves Lego" in pack
     assert "Main area of need: Cognition and learning" in pack and "kind, strong visual" not in pack
@@ -126,5 +134,5 @@ async def test_demo_shows_an_input_chased_and_the_pack_posted_by_the_clock() -> 
     assert text.index("is now due Fri 02 Oct") < text.index("Educational psychology advice from @anna")
     pack = text.index("== Pack for the review meeting, Tue 03 Nov 2026 at 14:30")
     assert text.index("The reminder clock ticks: the pre-meeting pack is due") < pack
-    assert "Inputs from the team (latest versions)" in text[pack:]
+    assert "Inputs shared with the team" in text[pack:]
     assert "went wrong" not in text

@@ -1,7 +1,7 @@
 """Room mismatches: people in a case room who are not on its team and whom the platform would not remove.
 
-Revision ID: 0010_room_mismatches
-Revises: 0009_senco_per_school
+Revision ID: 0011_room_mismatches
+Revises: 0010_senco_per_school
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import storage.models.base
 
-revision: str = '0010_room_mismatches'
-down_revision: str | None = '0009_senco_per_school'
+revision: str = '0011_room_mismatches'
+down_revision: str | None = '0010_senco_per_school'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

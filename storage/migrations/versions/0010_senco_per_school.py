@@ -5,8 +5,8 @@ their own platform that exists (one row per school); where no school of that pla
 row keeps no school, which means every school of the deployment, as `tacbot senco add` without
 ``--school`` does.
 
-Revision ID: 0009_senco_per_school
-Revises: 0008_seen_events
+Revision ID: 0010_senco_per_school
+Revises: 0009_governance
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0009_senco_per_school'
-down_revision: str | None = '0008_seen_events'
+revision: str = '0010_senco_per_school'
+down_revision: str | None = '0009_governance'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Information governance: sharing inputs, auditing reads, the audit trail, pupil details, erasure."""
