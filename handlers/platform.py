@@ -3,7 +3,11 @@ errors a platform raises when it refuses."""
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+import time
+from collections.abc import Awaitable
+from contextvars import ContextVar
+from typing import Protocol, TypeVar
 
 from handlers.errors import TacBotError
 from handlers.replies import Reply
@@ -21,6 +25,39 @@ class RateLimited(PlatformError):
     ) -> None:
         super().__init__(message, hint="Try again in a moment.")
         self.retry_after = retry_after
+
+
+class NoAnswer(PlatformError):
+    """The platform did not answer within the call's budget: it may or may not have delivered."""
+
+
+T = TypeVar("T")
+_DEADLINE: ContextVar[float | None] = ContextVar("platform_call_deadline", default=None)
+
+
+def time_left() -> float | None:
+    """Seconds the platform call under way may still take (``within``), or None when it has no budget.
+
+    A platform's own retries consult it: Slack's 429 handler waits out a Retry-After only if it fits.
+    """
+    deadline = _DEADLINE.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
+async def within(seconds: float, call: Awaitable[T]) -> T:
+    """Await one platform call, its retries and waits included, for at most ``seconds``.
+
+    Retries that would not fit are not made (the platform raises ``RateLimited`` instead); a call still
+    running when the time is up is cancelled and ``NoAnswer`` raised.
+    """
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        async with asyncio.timeout(seconds):
+            return await call
+    except TimeoutError:
+        raise NoAnswer("The chat platform did not answer in time.", hint="Try again later.") from None
+    finally:
+        _DEADLINE.reset(token)
 
 
 class ChatPlatform(Protocol):

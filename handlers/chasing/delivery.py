@@ -7,15 +7,18 @@ neither kind nor necessary. Escalations and blocks go to the key worker the same
 Delivery guarantee. Between concurrent workers (several ``serve`` instances, ``tacbot reminders run-due``
 processes) each reminder is sent once: a row is claimed by one atomic statement (PostgreSQL ``FOR UPDATE
 SKIP LOCKED``; SQLite's ``BEGIN IMMEDIATE`` write lock around a conditional ``UPDATE ... WHERE state =
-'pending'``; ``storage.repo.reminders``) and only the claimant marks it. Around a crash we chose
-AT-LEAST-ONCE: a worker that dies after sending but before marking leaves its rows claimed, and when
-their lease expires another worker takes them back and sends them again. A lost chaser is worse than a
-rare duplicate. The window is small: each batch is marked as soon as it is sent, and a worker stops
-sending and hands its rows back well before its lease ends, so a live worker's rows are never taken back.
+'pending'``; ``storage.repo.reminders``) and only the claimant marks it. A live worker's rows are never
+taken back: no platform call starts after half the lease and each call, the platform's own retries and
+waits included, is cut off after a fifth of it (``handlers.platform.within``), and each message is marked
+sent in its own transaction as soon as the platform has taken it. Around a crash we chose AT-LEAST-ONCE:
+a worker killed after a send and before its mark leaves that one row claimed, and when the lease expires
+another worker sends it again (one duplicate per crash at most; the rows it had not sent yet go once).
+A call cut off for taking too long (``NoAnswer``) may have delivered too, and is retried later the same
+way. A lost chaser is worse than a rare duplicate.
 
 Rate limits: a platform raising ``RateLimited`` delivered nothing; we wait ``retry_after`` (injected
-``sleep``) and retry that message, and if the platform keeps refusing, the unsent rows go back to the
-queue due after ``retry_after``: nothing lost, nothing doubled.
+``sleep``) and retry that message when the wait fits, otherwise the unsent rows go back to the queue due
+after ``retry_after`` with their attempt given back: nothing lost, nothing doubled.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from handlers.chasing.registry import Chaser, Job, Letter, handling
 from handlers.chasing.relevance import group as _group
 from handlers.chasing.subjects import Subject
 from handlers.core import Core
-from handlers.platform import PlatformError, RateLimited
+from handlers.platform import PlatformError, RateLimited, within
 from handlers.replies import Reply
 from scheduler import queue
 from scheduler.calendar import Calendars, SchoolCalendar
@@ -52,6 +55,11 @@ Sleep = Callable[[float], Awaitable[None]]
 LEASE = timedelta(minutes=5)
 BATCH = 500
 MAX_WAIT = 30.0  # longest Retry-After we wait for inside one pass
+# Within a batch's lease: no platform call starts after half of it, and one call (the platform's own
+# retries and waits included) is cut off after a fifth, so a live worker has marked every row it sent
+# by 0.7 of the lease and its rows are never taken back (5 minutes: 2.5 min, 60 s, 3.5 min).
+START_BY = 0.5
+CALL_SHARE = 0.2
 MAX_ATTEMPTS = 5
 
 
@@ -213,54 +221,50 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
 
 
 async def _send(
-    core: Core, batch: Batch, *, sleep: Sleep, deadline: float, stats: RunStats
-) -> tuple[list[int], dict[int, float], list[int]]:
-    """Deliver in order. Returns (sent ids, ids to put back with a delay in seconds, failed ids)."""
-    sent: list[int] = []
+    core: Core, batch: Batch, *, token: str, now: datetime, timing: Timing, sleep: Sleep, stats: RunStats
+) -> tuple[dict[int, float], list[int]]:
+    """Deliver in order, marking each message sent as soon as it is (so a crash repeats at most the one
+    message under way). Returns (ids to put back with a delay in seconds, failed ids)."""
     back: dict[int, float] = {}
     failed: list[int] = []
     for i, out in enumerate(batch.outgoing):
-        if time.monotonic() > deadline:  # keep well inside the lease: hand the rest back now
-            back.update({o.reminder_id: 0.0 for o in batch.outgoing[i:]})
-            break
         tries = 0
         while True:
+            if time.monotonic() > timing.last_start:  # keep well inside the lease: hand the rest back
+                back.update({o.reminder_id: 0.0 for o in batch.outgoing[i:]})
+                return back, failed
+            platform = core.platform(out.platform)
             try:
-                await core.platform(out.platform).direct_message(
-                    workspace=out.workspace, user_id=out.user_id, reply=out.reply
+                await within(
+                    timing.call_budget,
+                    platform.direct_message(workspace=out.workspace, user_id=out.user_id, reply=out.reply),
                 )
-                sent.append(out.reminder_id)
-                break
             except RateLimited as limited:
                 stats.rate_limited += 1
                 tries += 1
-                if tries > 3 or limited.retry_after > MAX_WAIT:
-                    back.update({o.reminder_id: limited.retry_after for o in batch.outgoing[i:]})
-                    return sent, back, failed
-                await sleep(limited.retry_after)
-            except PlatformError as error:
+                wait = limited.retry_after
+                if tries > 3 or wait > MAX_WAIT or time.monotonic() + wait > timing.last_start:
+                    back.update({o.reminder_id: wait for o in batch.outgoing[i:]})
+                    return back, failed
+                await sleep(wait)
+                continue
+            except PlatformError as error:  # refused, or no answer in time (``NoAnswer``): tried later
                 log.warning("reminder %s not delivered: %s", out.reminder_id, error.message)
                 failed.append(out.reminder_id)
                 break
-    return sent, back, failed
+            with core.db.transaction() as s:
+                stats.sent += mark_sent(s, token=token, now=now, batch=batch, ids=[out.reminder_id])
+            break
+    return back, failed
 
 
-def mark(
-    session: Session,
-    *,
-    token: str,
-    now: datetime,
-    batch: Batch,
-    sent: list[int],
-    back: dict[int, float],
-    failed: list[int],
-) -> int:
-    """Record the outcome of a batch: sent rows, follow-ups, audit; put back what was not delivered."""
-    marked = reminder_repo.release(session, token=token, ids=sent, state="sent", sent_at=now) if sent else []
+def mark_sent(session: Session, *, token: str, now: datetime, batch: Batch, ids: list[int]) -> int:
+    """Record delivered rows still ours: sent, their follow-ups queued, audited; returns how many."""
+    marked = reminder_repo.release(session, token=token, ids=ids, state="sent", sent_at=now) if ids else []
     rows = [batch.rows[i] for i in marked]
     follow_ups = [f for i in marked for f in batch.follow_ups.get(i, [])]
     queue.store(session, follow_ups)
-    batch.more_due = any(f.due_at <= now for f in follow_ups)
+    batch.more_due = batch.more_due or any(f.due_at <= now for f in follow_ups)
     audit.record_many(
         session,
         [
@@ -279,6 +283,13 @@ def mark(
             for r in rows
         ],
     )
+    return len(marked)
+
+
+def put_back(
+    session: Session, *, token: str, now: datetime, batch: Batch, back: dict[int, float], failed: list[int]
+) -> None:
+    """Queue again what was not delivered: after the platform's pause, or (refused) after a back-off."""
     for delay in set(back.values()):
         ids = [i for i, d in back.items() if d == delay]
         # Not delivered: give the claim's attempt back and queue it again after the platform's pause.
@@ -302,7 +313,20 @@ def mark(
                 state="pending",
                 due_at=now + timedelta(minutes=10 * r.attempts),
             )
-    return len(marked)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """A batch's time inside its lease (monotonic seconds): when the last call may start, how long one
+    call may take. Every call has ended by ``START_BY + CALL_SHARE`` of the lease, then it is marked."""
+
+    last_start: float
+    call_budget: float
+
+    @classmethod
+    def of(cls, *, claimed: float, lease: timedelta) -> Timing:
+        length = lease.total_seconds()
+        return cls(last_start=claimed + length * START_BY, call_budget=length * CALL_SHARE)
 
 
 async def run_due(
@@ -328,7 +352,8 @@ async def run_due(
         token = uuid.uuid4().hex
         # A long pass (a Monday backlog under rate limits) must not claim with a lease that has already
         # run out for other instances: each batch's lease starts when that batch is claimed.
-        claimed_at = now + timedelta(seconds=time.monotonic() - started)
+        claimed = time.monotonic()
+        claimed_at = now + timedelta(seconds=claimed - started)
         with core.db.transaction() as s:
             ids = reminder_repo.claim(
                 s, token=token, now=claimed_at, lease=lease, limit=batch_size, platforms=platforms
@@ -338,11 +363,13 @@ async def run_due(
             batch = prepare(s, token=token, now=now, calendars=calendars, stats=stats)
         stats.claimed += len(ids)
         stats.batches += 1
-        deadline = time.monotonic() + lease.total_seconds() / 2
-        sent, back, failed = await _send(core, batch, sleep=sleep, deadline=deadline, stats=stats)
-        await run_jobs(core, batch.jobs, sent=sent, failed=failed)
+        timing = Timing.of(claimed=claimed, lease=lease)
+        back, failed = await _send(core, batch, token=token, now=now, timing=timing, sleep=sleep, stats=stats)
+        done: list[int] = []
+        await run_jobs(core, batch.jobs, sent=done, failed=failed)
         with core.db.transaction() as s:
-            stats.sent += mark(s, token=token, now=now, batch=batch, sent=sent, back=back, failed=failed)
+            stats.sent += mark_sent(s, token=token, now=now, batch=batch, ids=done)
+            put_back(s, token=token, now=now, batch=batch, back=back, failed=failed)
         stats.failed += len(failed)
         if len(ids) < batch_size and not batch.more_due:
             break

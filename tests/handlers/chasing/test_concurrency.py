@@ -1,9 +1,12 @@
 """Several OS processes sending at once against one database: every reminder exactly once, none lost.
-Also a process killed between claim and mark: its rows are taken back once the lease expires."""
+Also a process killed between claim and mark: its rows are taken back once the lease expires; and one
+killed (SIGKILL) after a send and before its mark: that one message, and only it, goes twice."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +37,13 @@ def run_processes(url: str, out: Path, *, now: datetime, n: int, batch: int, die
     return [p.exitcode or 0 for p in procs]
 
 
+def seeded(url: str, *, cases: int, per_case: int) -> int:
+    db = Database.from_url(url)
+    total = seed_due(db, cases=cases, per_case=per_case, now=NOW)
+    db.dispose()
+    return total
+
+
 def states(url: str) -> dict[str, int]:
     db = Database.from_url(url)
     with db.transaction() as s:
@@ -43,9 +53,7 @@ def states(url: str) -> dict[str, int]:
 
 
 def test_four_processes_send_every_reminder_exactly_once(fresh_url: str, tmp_path: Path) -> None:
-    db = Database.from_url(fresh_url)
-    total = seed_due(db, cases=60, per_case=5, now=NOW)
-    db.dispose()
+    total = seeded(fresh_url, cases=60, per_case=5)
     out = tmp_path / "deliveries.txt"
     assert run_processes(fresh_url, out, now=NOW, n=4, batch=7) == [0, 0, 0, 0]
     sent = summaries(out)
@@ -57,9 +65,7 @@ def test_four_processes_send_every_reminder_exactly_once(fresh_url: str, tmp_pat
 def test_a_process_killed_between_claim_and_mark_is_taken_back_after_the_lease(
     fresh_url: str, tmp_path: Path
 ) -> None:
-    db = Database.from_url(fresh_url)
-    total = seed_due(db, cases=10, per_case=3, now=NOW)
-    db.dispose()
+    total = seeded(fresh_url, cases=10, per_case=3)
     out = tmp_path / "deliveries.txt"
     assert run_processes(fresh_url, out, now=NOW, n=1, batch=12, die=True) == [9]  # killed mid-send
     assert states(fresh_url) == {"claimed": 12, "pending": total - 12}
@@ -68,4 +74,38 @@ def test_a_process_killed_between_claim_and_mark_is_taken_back_after_the_lease(
     run_processes(fresh_url, out, now=NOW + LEASE + timedelta(minutes=1), n=3, batch=5)  # taken back
     sent = summaries(out)
     assert len(sent) == total and max(Counter(sent).values()) == 1
+    assert states(fresh_url) == {"sent": total}
+
+
+def kill_after_send(url: str, out: Path, *, now: datetime, batch: int, nth: int) -> int:
+    """A worker that stops right after its ``nth`` delivery, before marking it, is killed there (SIGKILL)."""
+    delivered = SPAWN.Event()
+    worker = SPAWN.Process(
+        target=run_due_process, args=(url, str(out), now.isoformat(), batch, False, None, (nth, delivered))
+    )
+    worker.start()
+    reached = delivered.wait(120)
+    os.kill(worker.pid or 0, signal.SIGKILL)
+    worker.join(60)
+    assert reached, "the worker never got to its send"
+    return worker.exitcode or 0
+
+
+KILLS = (3, 1, 5, 2, 4)  # each worker is killed right after its n-th send of the pass
+
+
+def test_each_sigkill_between_a_send_and_its_mark_repeats_exactly_that_one_message(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    """The at-least-once window, measured: over len(KILLS) kills, exactly one duplicate each."""
+    total = seeded(fresh_url, cases=12, per_case=3)
+    out = tmp_path / "deliveries.txt"
+    now = NOW
+    for nth in KILLS:
+        assert kill_after_send(fresh_url, out, now=now, batch=8, nth=nth) == -signal.SIGKILL
+        now += LEASE + timedelta(minutes=1)  # the killed worker's lease runs out
+    assert run_processes(fresh_url, out, now=now, n=2, batch=8) == [0, 0]
+    counts = Counter(summaries(out))
+    assert len(counts) == total  # nothing lost
+    assert sum(counts.values()) - total == len(KILLS)  # one duplicate per kill, no more
     assert states(fresh_url) == {"sent": total}

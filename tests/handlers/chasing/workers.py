@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from multiprocessing.synchronize import Barrier
+from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 
 from aiohttp import web
@@ -18,11 +18,20 @@ from storage.models import Reminder
 from tests.handlers.chasing.fakes import FilePlatform
 
 
-def run_due_process(url: str, path: str, now_iso: str, batch: int, die: bool, start: Barrier | None) -> None:
-    """One worker: wait for the start signal, run one pass of run_due, exit."""
+def run_due_process(
+    url: str,
+    path: str,
+    now_iso: str,
+    batch: int,
+    die: bool,
+    start: Barrier | None,
+    stop_after: tuple[int, Event] | None = None,
+) -> None:
+    """One worker: wait for the start signal, run one pass of run_due, exit (``FilePlatform`` for the
+    ways it can die)."""
     now = datetime.fromisoformat(now_iso)
     db = Database.from_url(url)
-    platform = FilePlatform(Path(path), die_on_send=die)
+    platform = FilePlatform(Path(path), die_on_send=die, stop_after=stop_after)
     core = Core(db=db, clock=ManualClock(now), platforms={"fake": platform})  # type: ignore[dict-item]
     if start is not None:
         start.wait(60)  # all processes begin together
