@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.core import Core
 from handlers.forms.library import FormLibrary
+from handlers.outside.config import Outside
+from handlers.outside.links import LinkSigner, portal_secret
+from handlers.outside.mailer import Mailer
 from handlers.platform import ChatPlatform
 from storage import migrate
 from storage.crypto import DataCipher, DataKeyError
@@ -67,6 +71,7 @@ def build_core(
     db: Database | None = None,
     clock: Clock | None = None,
     platforms: dict[str, ChatPlatform] | None = None,
+    mailer: Mailer | None = None,
 ) -> Core:
     """Everything the handlers need. Tests pass their own database, clock and platforms.
 
@@ -88,6 +93,32 @@ def build_core(
         forms=forms,
         dsls=settings.dsl_ids,
         cipher=data_cipher(settings),
+        outside=outside_for(settings, clock=clock, mailer=mailer),
+    )
+
+
+def outside_for(settings: Settings, *, clock: Clock, mailer: Mailer | None = None) -> Outside:
+    """E-mail and the portal: links signed with a key derived from ``TACBOT_DATA_KEY`` (in development
+    without one, a key of this process: its links stop working when it stops); the SMTP mailer of
+    ``TACBOT_SMTP_HOST`` unless one is given (the console's printed mail); none: e-mail is off."""
+    key = settings.data_key.get_secret_value().strip() if settings.data_key is not None else ""
+    secret = portal_secret(key) if key else secrets.token_bytes(32)
+    if mailer is None and settings.smtp_host:
+        from bot.mail.smtp import SmtpMailer
+
+        mailer = SmtpMailer(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_user or None,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            starttls=settings.smtp_starttls,
+        )
+    return Outside(
+        public_url=settings.base_url,
+        links=LinkSigner(secret, clock=clock, days=settings.link_days),
+        mailer=mailer,
+        mail_from=settings.mail_from or "TAC Bot <tacbot@localhost>",
+        slack_connect=settings.slack_connect,
     )
 
 

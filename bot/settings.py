@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     privacy_url: str | None = Field(default=None, alias="TACBOT_PRIVACY_URL")
     terms_url: str | None = Field(default=None, alias="TACBOT_TERMS_URL")
     data_key: SecretStr | None = Field(default=None, alias="TACBOT_DATA_KEY")
+    public_url: str | None = Field(default=None, alias="TACBOT_PUBLIC_URL")
+    smtp_host: str | None = Field(default=None, alias="TACBOT_SMTP_HOST")
+    smtp_port: int = Field(default=587, ge=1, le=65535, alias="TACBOT_SMTP_PORT")
+    smtp_user: str | None = Field(default=None, alias="TACBOT_SMTP_USER")
+    smtp_password: SecretStr | None = Field(default=None, alias="TACBOT_SMTP_PASSWORD")
+    smtp_starttls: bool = Field(default=True, alias="TACBOT_SMTP_STARTTLS")
+    mail_from: str | None = Field(default=None, alias="TACBOT_MAIL_FROM")
+    link_days: int = Field(default=14, ge=1, le=90, alias="TACBOT_LINK_DAYS")
+    slack_connect: bool = Field(default=False, alias="TACBOT_SLACK_CONNECT")
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
@@ -82,6 +91,11 @@ class Settings(BaseSettings):
     def pool(self) -> PoolSize:
         """The database connection pool of each process (PostgreSQL; see docs/operations.md)."""
         return PoolSize(size=self.db_pool_size, overflow=self.db_max_overflow, timeout=self.db_pool_timeout)
+
+    @property
+    def base_url(self) -> str:
+        """Where links in e-mails point: `TACBOT_PUBLIC_URL`, or this machine in development."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     @property
     def tz(self) -> ZoneInfo:

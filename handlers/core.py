@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from handlers.clock import Clock
 from handlers.forms.library import FormLibrary, builtin_library
 from handlers.model import Command
+from handlers.outside.config import Outside
 from handlers.platform import ChatPlatform, PlatformError
 from storage.crypto import DataCipher
 from storage.engine import Database
@@ -27,10 +28,15 @@ class Core:
     # The Designated Safeguarding Leads (`TACBOT_DSL`) as (platform, user id): they receive `concern`s.
     dsls: tuple[tuple[str, str], ...] = ()
     cipher: DataCipher | None = None  # TACBOT_DATA_KEY; pupil details are refused without it
+    outside: Outside | None = None  # e-mail and the portal, for members outside the workspace
 
     def platform(self, name: str) -> ChatPlatform:
+        """The platform, as the use cases see it: members outside the workspace (``ext.`` ids) are
+        reached by e-mail through it (``handlers.outside.routing``)."""
+        from handlers.outside.routing import Routed
+
         try:
-            return self.platforms[name]
+            return Routed(self.platforms[name], core=self, name=name)
         except KeyError:
             raise PlatformError(f"The {name} platform is not configured here.") from None
 

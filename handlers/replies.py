@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+
+from handlers.outside.topics import Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,18 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class MailNote:
+    """What an e-mail says instead of this message, to a member outside the workspace: the kind of
+    thing (``topic``) on which case. Never the message's own text, which may name the child: the details
+    are on the portal page behind the e-mail's link (``handlers.outside``)."""
+
+    topic: Topic
+    case_id: int
+    due: date | None = None
+    subject_id: int | None = None  # the action, input request or review it is about
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot says. ``summary`` is the plain fallback text (notifications, screen readers)."""
 
@@ -122,6 +137,9 @@ class Reply:
     # command's trigger id; Teams: the form card itself). The reply, with its Open form button, is the
     # fallback where it cannot.
     opens_form: str | None = None
+    # How a direct message reaches a member outside the workspace (by e-mail); without it they are not
+    # sent this message at all.
+    mail: MailNote | None = None
 
     @staticmethod
     def text(*spans: Span, private: bool = True, direct: bool = False) -> Reply:

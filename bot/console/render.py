@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from handlers.outside.ids import is_external
 from handlers.replies import (
     Block,
     Bullets,
@@ -27,6 +28,8 @@ def spans(items: Iterable[Span]) -> str:
     for span in items:
         if isinstance(span, str):
             out.append(unmarked(span))
+        elif isinstance(span, Mention) and is_external(span.user_id):
+            out.append(span.name or "someone")  # reached by e-mail, not a console handle
         elif isinstance(span, Mention):
             out.append(f"@{span.user_id}")
         elif isinstance(span, Strong | Code):  # a terminal has neither: plain words

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.outside.ids import is_external
 from handlers.replies import (
     Block,
     Bullets,
@@ -85,6 +86,8 @@ class _Card:
         for span in items:
             if isinstance(span, str):
                 out.append(text_with_hints(span))
+            elif isinstance(span, Mention) and is_external(span.user_id):
+                out.append(escape(span.name or "someone"))  # by e-mail: not a Teams user to mention
             elif isinstance(span, Mention):
                 tag = mention_text(span)
                 if (span.user_id, tag) not in self.seen:

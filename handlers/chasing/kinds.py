@@ -27,6 +27,7 @@ class Kind(StrEnum):
     DIGEST = "digest"  # the SENCO's weekly digest
     REFERRAL = "referral"  # a referral still sent, or waiting past its expected wait, to the key worker
     CONCERN = "concern"  # a job: a safeguarding concern nobody acknowledged, sent again (+ the SENCOs)
+    MAIL = "mail"  # a job: one e-mail to a member outside the workspace (``handlers.outside.sending``)
 
     @property
     def timeline(self) -> Timeline | None:

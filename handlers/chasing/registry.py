@@ -26,6 +26,7 @@ from handlers.concerns.resend import resend_job
 from handlers.core import Ask, Core
 from handlers.errors import NotFound
 from handlers.model import Interaction
+from handlers.outside.sending import mail_job
 from handlers.referrals.chasing import ReferralSource
 from handlers.replies import Reply
 from scheduler.calendar import SchoolCalendar
@@ -70,6 +71,7 @@ KINDS: Mapping[Kind, Handling] = MappingProxyType(
         Kind.DIGEST: Letter(digest.build_digest),
         Kind.REFERRAL: Chaser(ReferralSource()),
         Kind.CONCERN: Job(resend_job),
+        Kind.MAIL: Job(mail_job),
     }
 )
 

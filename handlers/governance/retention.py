@@ -32,6 +32,7 @@ ERASE_ORDER = (
     "form_submissions",
     "input_shares",
     "reminders",
+    "mail_outbox",
     "referrals",
     "family_updates",
     "input_requests",

@@ -87,6 +87,7 @@ CASE_TABLES: dict[str, Where] = {
     "conversation_refs": _room_refs,
     "referrals": _by_case("referrals"),
     "family_updates": _by_case("family_updates"),
+    "mail_outbox": _by_case("mail_outbox"),  # what kind of e-mail went to an external member, and when
     "concerns": _by_case("concerns"),  # their existence only: the answers stay with the DSL
     "erasure_requests": lambda s, case: and_(
         ErasureRequest.school_id == case.school_id, ErasureRequest.reference == case.reference
@@ -103,6 +104,7 @@ NOT_ABOUT_A_CASE: dict[str, str] = {
     "priorities": "the school's SEN development priorities",
     "priority_offers": "what specialists offer towards the school's priorities",
     "services": "the school's service directory",
+    "external_contacts": "e-mail addresses of professionals and parents outside the workspace (people)",
     "seen_events": "platform event ids already handled (de-duplication), no content",
     "alembic_version": "the database schema's version",
 }

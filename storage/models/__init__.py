@@ -10,6 +10,7 @@ from storage.models.events import SeenEvent
 from storage.models.family import FamilyUpdate
 from storage.models.forms import FormDraft, FormSubmission, InputRequest
 from storage.models.governance import ErasureRequest, InputShare, PupilDetails
+from storage.models.outside import ExternalContact, OutgoingMail
 from storage.models.plan import Action, Outcome
 from storage.models.policies import SchoolPolicy
 from storage.models.priorities import Priority, PriorityOffer
@@ -29,6 +30,7 @@ __all__ = [
     "Consent",
     "ConversationRef",
     "ErasureRequest",
+    "ExternalContact",
     "FamilyUpdate",
     "FormDraft",
     "FormSubmission",
@@ -36,6 +38,7 @@ __all__ = [
     "InputShare",
     "Membership",
     "Outcome",
+    "OutgoingMail",
     "Person",
     "Priority",
     "PriorityOffer",

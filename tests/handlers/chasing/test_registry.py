@@ -20,6 +20,7 @@ def test_planned_kinds_are_chasers_and_the_rest_are_queued_ready_made() -> None:
         Kind.REVIEW_PACK,
         Kind.REVIEW_POLL,
         Kind.CONCERN,
+        Kind.MAIL,
     }
     assert [k for k, h in KINDS.items() if isinstance(h, Letter)] == [Kind.DIGEST]
     assert Kind.INPUT_REQUEST.timeline is Timeline.ADVICE
