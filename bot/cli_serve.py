@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
     """The platform edges and the clock that this configuration turns on."""
     from bot.notices import notices_plugin
+    from bot.portal.web import portal_plugin
     from bot.teams.endpoint import teams_plugin
 
-    plugins: list[Plugin] = [notices_plugin(settings)]
+    plugins: list[Plugin] = [notices_plugin(settings), portal_plugin()]
     plugins.append(teams_plugin(settings))  # TeamsConfigError: an unsafe Teams set-up
     if scheduler:
         from bot.ticker import ticker_plugin
@@ -42,6 +43,7 @@ ROUTE_NOTES = {
     "/privacy": "the privacy notice, public",
     "/terms": "the terms of use, public",
     "/metrics": "Prometheus metrics: keep it private to your monitoring",
+    "/portal": "the portal for members outside the workspace, each link signed and expiring",
 }
 
 
@@ -53,7 +55,13 @@ def exposure(app: web.Application, settings: Settings) -> str:
     routes = sorted(
         {(r.resource.canonical, r.method) for r in app.router.routes() if r.resource and r.method != "HEAD"}
     )
-    parts = [f"{method} {path} ({notes.get(path, 'no check')})" for path, method in routes]
+    parts = [
+        f"{method} {path} ({notes.get(path, 'no check')})"
+        for path, method in routes
+        if not path.startswith("/portal/")
+    ]
+    if any(path.startswith("/portal/") for path, _ in routes):
+        parts.append(f"GET and POST /portal/<link>/... ({notes['/portal']})")
     if not settings.teams_enabled:
         parts.append("Teams off (no /api/messages: set MICROSOFT_APP_ID)")
     if settings.slack_enabled and settings.slack_app_token is not None:

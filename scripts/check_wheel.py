@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "storage", "scheduler")
-DATA = {".yaml", ".yml", ".json", ".mako", ".png", ".ttf"}
+DATA = {".yaml", ".yml", ".json", ".mako", ".png", ".ttf", ".html", ".css", ".txt"}
 
 
 def main() -> int:

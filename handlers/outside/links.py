@@ -51,12 +51,22 @@ class LinkSigner:
                 return int(clock_.now().timestamp())
 
         self._clock = clock
+        self._forms_key = hmac.new(secret, b"tacbot portal forms v1", hashlib.sha256).digest()
         self._serializer = URLSafeTimedSerializer(secret, salt=SALT, signer=_ClockSigner)
         self.lifetime = timedelta(days=days)
 
     def make(self, *, person_id: int, case_id: int) -> str:
         token = self._serializer.dumps({"p": person_id, "c": case_id})
         return token if isinstance(token, str) else token.decode()
+
+    def form_token(self, token: str, nonce: str) -> str:
+        """The CSRF token of a portal form: an HMAC of the link's token and the page's nonce."""
+        return hmac.new(self._forms_key, f"{token}|{nonce}".encode(), hashlib.sha256).hexdigest()
+
+    def form_token_ok(self, token: str, nonce: str, given: str) -> bool:
+        if not nonce or len(nonce) > 64 or not given:
+            return False
+        return hmac.compare_digest(self.form_token(token, nonce), given)
 
     def read(self, token: str) -> LinkClaim:
         """The claim of a genuine link; ``LinkRefused`` (403 tampered, 410 expired) otherwise."""

@@ -1,0 +1,1 @@
+"""The portal: the web pages behind the personal links e-mailed to members outside the workspace."""
