@@ -17,6 +17,7 @@ from handlers.chasing.queueing import replan_current
 from handlers.core import Ask
 from handlers.errors import NotAllowed, UsageError
 from handlers.grammar import commands as c
+from handlers.outside.ids import is_external
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention
 from handlers.replies import Block, Note, Reply, Strong, para, reply
@@ -154,6 +155,11 @@ def _save(ask: Ask, room: Room, *, room_id: str, state: str, error: str | None) 
 
 
 async def handover(ask: Ask, cmd: c.Handover) -> Reply:
+    if is_external(cmd.person.user_id):
+        raise UsageError(
+            f"{cmd.person.label} is outside the workspace; the key worker must be someone in it.",
+            command="handover",
+        )
     name = await access.known_name(ask, cmd.person)
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)

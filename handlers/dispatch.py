@@ -29,6 +29,7 @@ from handlers.grammar.parser import parse
 from handlers.help import usage_reply
 from handlers.model import Command, Interaction
 from handlers.offload import busy_reply, off_loop
+from handlers.outside import invite, names
 from handlers.plan import actions, corrections, outcomes, view
 from handlers.plan.export.use_case import export_plan
 from handlers.referrals import use_cases as referrals
@@ -60,6 +61,7 @@ USE_CASES: dict[type[c.Parsed], UseCase] = dict(
         route(c.Cases, cases.list_cases),
         route(c.ConsentChange, consent.change_consent),
         route(c.Invite, team.invite),
+        route(c.InviteExternal, invite.invite_external),
         route(c.Remove, team.remove),
         route(c.Team, team.roster),
         route(c.Status, status.status),
@@ -218,6 +220,8 @@ async def _command(core: Core, command: Command, *, confirmed: bool) -> Reply:
         return disclosure_reminder()  # not acted on, not stored: safeguarding is never in the room
     try:
         parsed = parse(ask.command.text, today=ask.today)
+        if not isinstance(parsed, c.InviteExternal):
+            ask, parsed = names.resolve(ask, parsed)
         return await USE_CASES[type(parsed)](ask, parsed)
     except TacBotError as error:
         return error_reply(error)

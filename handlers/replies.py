@@ -142,8 +142,10 @@ class Reply:
     mail: MailNote | None = None
 
     @staticmethod
-    def text(*spans: Span, private: bool = True, direct: bool = False) -> Reply:
-        return Reply(blocks=(Paragraph(tuple(spans)),), summary=plain(spans), private=private, direct=direct)
+    def text(*spans: Span, private: bool = True, direct: bool = False, mail: MailNote | None = None) -> Reply:
+        return Reply(
+            blocks=(Paragraph(tuple(spans)),), summary=plain(spans), private=private, direct=direct, mail=mail
+        )
 
 
 def para(*spans: Span) -> Paragraph:
@@ -189,5 +191,5 @@ def unmarked(text: str) -> str:
     return "".join(piece for piece, _ in hint_parts(text))
 
 
-def reply(*blocks: Block, summary: str, private: bool = True) -> Reply:
-    return Reply(blocks=tuple(blocks), summary=summary, private=private)
+def reply(*blocks: Block, summary: str, private: bool = True, mail: MailNote | None = None) -> Reply:
+    return Reply(blocks=tuple(blocks), summary=summary, private=private, mail=mail)

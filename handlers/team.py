@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
 
 from handlers import access
 from handlers.chasing.queueing import calendar_for, replan_current
@@ -13,18 +16,39 @@ from handlers.errors import NoConsent, NotFound, UsageError
 from handlers.grammar import commands as c
 from handlers.leavers import leaver_blocks, leaver_work
 from handlers.membership import remove_from_room, take_off_team
+from handlers.outside.ids import is_external
+from handlers.outside.topics import Topic
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention, role_label, with_article
-from handlers.replies import Block, Bullets, Heading, Note, Reply, Span, Strong, para, reply
+from handlers.replies import Block, Bullets, Heading, MailNote, Note, Reply, Span, Strong, para, reply
 from handlers.roles import CHAMPION, consent_covers, scope_needed
 from handlers.team_changes import announce_change, champion_words, member_change, previous_champion
 from storage import audit
+from storage.models import Person
 from storage.repo import cases as case_repo
 from storage.repo import people
+
+NewPerson = Callable[[Session, access.Asker, str], Person]
 
 
 async def invite(ask: Ask, cmd: c.Invite) -> Reply:
     name = await access.known_name(ask, cmd.person)
+
+    def on_platform(s: Session, who: access.Asker, name: str) -> Person:
+        return people.get_or_create_person(
+            s,
+            platform=ask.command.actor.platform,
+            external_id=cmd.person.user_id,
+            display_name=name,
+            now=ask.now,
+        )
+
+    return await join(ask, cmd, name=name, person_for=on_platform)
+
+
+async def join(ask: Ask, cmd: c.Invite, *, name: str, person_for: NewPerson) -> Reply:
+    """Put the person ``person_for`` finds or makes on the team (behind the consent gate), into the room
+    (people outside the workspace: by e-mail instead), and tell them."""
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
@@ -40,13 +64,7 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
                 f"recorded. Consent so far covers: {describe(in_force) if in_force else 'nothing yet'}.",
                 hint='Record it first: `consent given by "<name>" relationship parent scope all`.',
             )
-        person = people.get_or_create_person(
-            s,
-            platform=ask.command.actor.platform,
-            external_id=cmd.person.user_id,
-            display_name=name,
-            now=ask.now,
-        )
+        person = person_for(s, who, name)
         if person.id == case.key_worker_id:
             raise UsageError("The key worker is already on the team.", command="invite")
         existing = case_repo.active_membership(s, case_id=case.id, person_id=person.id)
@@ -116,6 +134,7 @@ async def invite(ask: Ask, cmd: c.Invite) -> Reply:
             f", as {label}. ",
             "Type `/tac status` in the case room to see where things stand.",
             private=False,
+            mail=MailNote(Topic.ADDED, case.id),
         ),
     )
     done = Reply.text("Invited ", mention(person), f" to {case.reference} as {label}.")
@@ -180,6 +199,8 @@ async def roster(ask: Ask, cmd: c.Team) -> Reply:
             spans.append(" · key worker")
         if m.champion:
             spans += [" · ", Strong("champion")]
+        if is_external(p.external_id):
+            spans.append(" · outside the workspace (by e-mail)")
         items.append(tuple(spans))
     blocks: list[Block] = [Heading(f"Team around {case_title(case)}"), Bullets(tuple(items))]
     if not any(m.champion for m in members):

@@ -25,6 +25,8 @@ from storage.engine import Database, make_engine, normalise_url
 SPECS = Path(__file__).resolve().parent / "specs"
 IN_CI = bool(os.environ.get("CI") or os.environ.get("TACBOT_REQUIRE_POSTGRES"))
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+pytest_plugins = ["tests.mailbox"]
+
 DEFAULT_NOW = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)  # the tests' clock: a Monday, 09:30 in London
 
 

@@ -8,12 +8,14 @@ minimal: the reference and the subject's kind and number, never the alias or the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from handlers.chasing.subjects import Subject
+from handlers.outside.topics import Topic
 from handlers.referrals.chasing import referral_line
 from handlers.render import case_title, mention
-from handlers.replies import Block, Button, Buttons, Heading, Note, Prompt, Reply, Span, para, reply
+from handlers.replies import Block, Button, Buttons, Heading, MailNote, Note, Prompt, Reply, Span, para, reply
 from scheduler.steps import overdue_number
 from storage.models import Case, Person
 
@@ -76,7 +78,20 @@ def chaser(*, kind: str, step: str, case: Case, subject: Subject, today: date) -
     elif subject.buttons:
         blocks.append(Buttons(subject.buttons))
     blocks.append(Note((f"See it with `/tac status case {case.reference}`.",)))
-    return reply(*blocks, summary=f"{case.reference}: {line}")
+    mail = MailNote(_topic(kind, step), case.id, due=subject.due, subject_id=subject.id)
+    return replace(reply(*blocks, summary=f"{case.reference}: {line}"), mail=mail)
+
+
+def _topic(kind: str, step: str) -> Topic:
+    """What the e-mail of a chaser says it is about (a member outside the workspace)."""
+    overdue = overdue_number(step) is not None
+    if kind == "action":
+        return Topic.ACTION_OVERDUE if overdue else Topic.ACTION_DUE
+    if kind == "input_request":
+        return Topic.FORM_OVERDUE if overdue else Topic.FORM_DUE
+    if kind == "review":
+        return Topic.MEETING_SOON
+    return Topic.NEWS
 
 
 def escalation(*, case: Case, subject: Subject, owner: Person | None, today: date | None = None) -> Reply:

@@ -20,9 +20,10 @@ from handlers.forms import api
 from handlers.forms.answers import check_answers
 from handlers.grammar import commands as c
 from handlers.model import Actor, Interaction
+from handlers.outside.topics import Topic
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention
-from handlers.replies import Block, Button, Buttons, Heading, Note, Reply, Span, para
+from handlers.replies import Block, Button, Buttons, Heading, MailNote, Note, Reply, Span, para
 from storage import audit
 from storage.models import Case, FamilyUpdate, Person
 from storage.repo import cases as case_repo
@@ -132,6 +133,7 @@ async def _send(core: Core, actor: Actor, update_id: int | None) -> Reply:
         blocks=(Heading(f"An update from the team at school: {title}"), *_paragraphs(text)),
         summary=f"An update from the team at school ({reference})",
         private=False,
+        mail=MailNote(Topic.UPDATE, d.case.id),
     )
     reached: list[Person] = []
     missed: list[Person] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -16,9 +16,10 @@ from handlers.errors import NotFound, UsageError
 from handlers.forms.buttons import open_form
 from handlers.forms.library import Form
 from handlers.grammar import commands as c
+from handlers.outside.topics import Topic
 from handlers.platform import PlatformError
 from handlers.render import case_title, mention, plural
-from handlers.replies import Bullets, Code, Fields, Heading, Note, Reply, Span, Strong, para
+from handlers.replies import Bullets, Code, Fields, Heading, MailNote, Note, Reply, Span, Strong, para
 from handlers.replies import reply as make_reply
 from scheduler.calendar import SchoolCalendar
 from scheduler.policy import DEFAULT, Policy
@@ -114,7 +115,7 @@ class _Made:
 
 def request_message(form: Form, case: Case, asked_by: Person, request_id: int, due: date) -> Reply:
     """The DM to the person asked: neutral, the case named only by reference and alias."""
-    return make_reply(
+    message = make_reply(
         para("You are asked for ", Strong(form.title), " for ", Strong(case_title(case)), "."),
         Fields((("Asked by", (mention(asked_by),)), ("Due", (f"{due:%a %d %b %Y}",)))),
         open_form(request_id),
@@ -122,6 +123,7 @@ def request_message(form: Form, case: Case, asked_by: Person, request_id: int, d
         summary=f"Form requested for {case.reference}: {form.title}, due {due:%d %b %Y}",
         private=False,
     )
+    return replace(message, mail=MailNote(Topic.FORM, case.id, due=due, subject_id=request_id))
 
 
 async def request_form(ask: Ask, cmd: c.RequestForm) -> Reply:

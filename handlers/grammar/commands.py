@@ -12,6 +12,9 @@ SCOPES = ("all", "education", "health", "social-care")
 
 @dataclass(frozen=True, slots=True)
 class PersonRef:
+    """A person named in a command: a mention (``user_id``), or, for a member outside the workspace, the
+    quoted name they were invited with (``user_id`` empty until ``handlers.outside.names`` finds them)."""
+
     user_id: str
     label: str
 
@@ -46,6 +49,15 @@ class ConsentChange(Parsed):
 @dataclass(frozen=True, slots=True)
 class Invite(Parsed):
     person: PersonRef
+    role: str
+    agency: str | None
+    champion: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InviteExternal(Parsed):
+    name: str
+    email: str
     role: str
     agency: str | None
     champion: bool

@@ -104,8 +104,14 @@ class _Words:
 
     def person(self) -> c.PersonRef:
         tok = self.next("a person (mention them)")
+        if tok.quoted and tok.text.strip():  # a member outside the workspace, by the name invited with
+            return c.PersonRef(user_id="", label=tok.text.strip()[:120])
         if tok.mention is None:
-            raise _usage(self.command, f"`{tok.text}` is not a person: mention them, like @anna.")
+            raise _usage(
+                self.command,
+                f"`{tok.text}` is not a person: mention them, like @anna "
+                '(someone outside the workspace: their name in quotes, like "Dr Ann Vale").',
+            )
         return c.PersonRef(user_id=tok.mention, label=tok.text)
 
     def number(self, what: str) -> int:
@@ -191,8 +197,16 @@ def _consent(w: _Words, ref: str | None, today: date) -> c.Parsed:
 
 
 def _invite(w: _Words, ref: str | None, today: date) -> c.Parsed:
+    if w.keyword("external"):
+        return _invite_external(w, ref)
     person = w.person()
     role = w.choice("role", ROLES)
+    agency, champion = _membership_words(w)
+    return c.Invite(ref, person, role, agency, champion)
+
+
+def _membership_words(w: _Words) -> tuple[str | None, bool]:
+    """`[agency "<name>"] [champion]`, in either order, at the end of an invitation."""
     agency: str | None = None
     champion = False
     while not w.done():
@@ -203,7 +217,30 @@ def _invite(w: _Words, ref: str | None, today: date) -> c.Parsed:
             champion = True
         else:
             w.end()
-    return c.Invite(ref, person, role, agency, champion)
+    return agency, champion
+
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")  # how Slack escapes an address it linked
+
+
+def _invite_external(w: _Words, ref: str | None) -> c.Parsed:
+    name = w.quoted("the person's name")
+    if len(name) > 120:
+        raise _usage(w.command, "That name is too long (120 characters at most).")
+    raw = w.next("their e-mail address").text.strip()
+    match = _MAILTO.match(raw)
+    email = (match.group(1) if match else raw).strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise _usage(
+            w.command, f"`{raw[:60]}` is not an e-mail address.", hint="Like `ann.vale@county.example`."
+        )
+    role = w.choice("role", ROLES)
+    agency, champion = _membership_words(w)
+    return c.InviteExternal(ref, name, email, role, agency, champion)
 
 
 def _remove(w: _Words, ref: str | None, today: date) -> c.Parsed:

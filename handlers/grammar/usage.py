@@ -43,9 +43,11 @@ USAGES: tuple[Usage, ...] = (
     ),
     _U(
         "invite",
-        'invite <@person> <role> [agency "<name>"] [champion]',
+        'invite <@person> <role> [agency "<name>"] [champion] '
+        '| invite external "<name>" <email> <role> [agency "<name>"] [champion]',
         "add someone to the team and the case room; again with another role (or `champion`) changes it. "
-        + CHAMPION,
+        "Someone outside the workspace is invited by e-mail: they answer on a personal web page, and "
+        'are named in commands by their quoted name (`remove "Dr Ann Vale"`). ' + CHAMPION,
         'invite @anna educational-psychologist agency "County EP Service"',
         "key worker",
     ),

@@ -9,6 +9,7 @@ import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,15 @@ def queue_mail(
     return row
 
 
+def without_place(ics: bytes) -> bytes:
+    """The meeting's .ics for an e-mail: the place (typed text) stays on the portal page."""
+    cal = Calendar.from_ical(ics)
+    for event in cal.walk("VEVENT"):
+        if "LOCATION" in event:
+            del event["LOCATION"]
+    return bytes(cal.to_ical())
+
+
 def queue_reply(core: Core, *, platform: str, user_id: str, reply: Reply) -> None:
     """What a direct message to an external member becomes: an e-mail of its ``MailNote`` (none without
     one: such messages are for people in the workspace)."""
@@ -73,6 +83,8 @@ def queue_reply(core: Core, *, platform: str, user_id: str, reply: Reply) -> Non
         log.info("a message with no e-mail form was not sent to a member outside the workspace")
         return
     calendar = next((a.content for a in reply.attachments if a.mime.startswith("text/calendar")), None)
+    if calendar is not None:
+        calendar = without_place(calendar)
     now = core.clock.now()
     with core.db.transaction() as s:
         person = people.find_person(s, platform=platform, external_id=user_id)

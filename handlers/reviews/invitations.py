@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from handlers.outside.topics import Topic
 from handlers.platform import ChatPlatform, PlatformError
-from handlers.replies import Attachment, Heading, Note, Reply, Strong, para
+from handlers.replies import Attachment, Heading, MailNote, Note, Reply, Strong, para
 from handlers.reviews.ics import MIME, Meeting, ics
 from storage.models import Case, Review
 from storage.repo import cases as case_repo
@@ -35,6 +36,8 @@ class Invitation:
     """Everything needed to tell the team about a meeting once the transaction is over."""
 
     reference: str
+    case_id: int
+    review_id: int
     meeting: Meeting
     kind: str  # fixed | moved | cancelled
     member_ids: tuple[str, ...]
@@ -55,7 +58,8 @@ def invitation(session: Session, *, case: Case, review: Review, kind: str, tz: Z
         "Type /tac plan in the case room to see the plan.",
     )
     room_id = room.external_id if room is not None and room.state == "ready" else None
-    return Invitation(case.reference, meeting, kind, member_ids(session, case_id=case.id), room_id)
+    members = member_ids(session, case_id=case.id)
+    return Invitation(case.reference, case.id, review.id, meeting, kind, members, room_id)
 
 
 def invitation_reply(inv: Invitation, *, stamp: datetime) -> Reply:
@@ -75,6 +79,7 @@ def invitation_reply(inv: Invitation, *, stamp: datetime) -> Reply:
         summary=title,
         private=False,
         attachments=(attachment,),
+        mail=MailNote(Topic.MEETING, inv.case_id, subject_id=inv.review_id),
     )
 
 

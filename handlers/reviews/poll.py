@@ -224,6 +224,7 @@ async def chase_poll(core: Core, review_id: int) -> int:
         blocks=message.blocks,
         summary=f"Reminder: the {case.reference} date poll is waiting for your answer",
         private=False,
+        mail=message.mail,
     )
     await tell(platform, workspace, ids, chaser)
     return len(ids)

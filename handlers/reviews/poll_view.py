@@ -6,8 +6,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from handlers.outside.topics import Topic
 from handlers.render import mention
-from handlers.replies import Block, Bullets, Button, Buttons, Heading, Note, Reply, Span, Strong, para
+from handlers.replies import (
+    Block,
+    Bullets,
+    Button,
+    Buttons,
+    Heading,
+    MailNote,
+    Note,
+    Reply,
+    Span,
+    Strong,
+    para,
+)
 from storage.models import Case, Review, ReviewSlot
 from storage.repo import cases as case_repo
 from storage.repo import people
@@ -36,7 +49,12 @@ def poll_message(reference: str, review: Review, slots: list[ReviewSlot], tz: Zo
             )
         )
     blocks.append(Note(("You can change an answer by pressing another button.",)))
-    return Reply(blocks=tuple(blocks), summary=f"Date poll for the {reference} review", private=False)
+    return Reply(
+        blocks=tuple(blocks),
+        summary=f"Date poll for the {reference} review",
+        private=False,
+        mail=MailNote(Topic.POLL, review.case_id, subject_id=review.id),
+    )
 
 
 def unanswered(session: Session, *, case: Case, review: Review) -> list[int]:

@@ -19,9 +19,10 @@ from handlers.chasing.queueing import plan_review
 from handlers.core import Ask, Core
 from handlers.errors import NotAllowed, NotFound, UsageError
 from handlers.grammar import commands as c
+from handlers.outside.topics import Topic
 from handlers.platform import PlatformError
 from handlers.render import mention
-from handlers.replies import Block, Bullets, Heading, Reply, Span, Strong, para, reply
+from handlers.replies import Block, Bullets, Heading, MailNote, Reply, Span, Strong, para, reply
 from handlers.reviews.invitations import Invitation, invitation, new_uid, send_invitations
 from handlers.reviews.times import DEFAULT_TIME, to_utc, when
 from scheduler.calendar import load_calendar
@@ -235,6 +236,7 @@ def record_meeting(
                 ),
                 summary=f"Your actions after the {reference} review",
                 private=False,
+                mail=MailNote(Topic.ACTIONS, case.id),
             ),
         )
         for owner_id, owner in owners.items()
