@@ -9,7 +9,7 @@ from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.core import Core
 from handlers.forms.library import FormLibrary
-from handlers.outside.config import Outside
+from handlers.outside.config import MailConfigError, Outside
 from handlers.outside.links import LinkSigner, portal_secret
 from handlers.outside.mailer import Mailer
 from handlers.platform import ChatPlatform
@@ -101,6 +101,16 @@ def outside_for(settings: Settings, *, clock: Clock, mailer: Mailer | None = Non
     """E-mail and the portal: links signed with a key derived from ``TACBOT_DATA_KEY`` (in development
     without one, a key of this process: its links stop working when it stops); the SMTP mailer of
     ``TACBOT_SMTP_HOST`` unless one is given (the console's printed mail); none: e-mail is off."""
+    if settings.production and settings.smtp_host:
+        if not (settings.public_url or "").startswith("https://"):
+            raise MailConfigError(
+                "TACBOT_ENV=production with e-mail on needs TACBOT_PUBLIC_URL, an https:// address: "
+                "the personal links in e-mails start with it"
+            )
+        if not settings.smtp_starttls and settings.smtp_port != 465:
+            raise MailConfigError(
+                "TACBOT_ENV=production refuses TACBOT_SMTP_STARTTLS=false: e-mail would leave unencrypted"
+            )
     key = settings.data_key.get_secret_value().strip() if settings.data_key is not None else ""
     secret = portal_secret(key) if key else secrets.token_bytes(32)
     if mailer is None and settings.smtp_host:

@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from handlers.forms.library import FormDefinitionError
+    from handlers.outside.config import MailConfigError
     from storage.crypto import DataKeyError
 
     try:
@@ -104,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FormDefinitionError as exc:
         print(f"tacbot: a form is broken, so TAC Bot will not start: {exc}", file=sys.stderr)
         return 2
-    except DataKeyError as exc:
+    except (DataKeyError, MailConfigError) as exc:
         print(f"tacbot: {exc}", file=sys.stderr)
         return 2
     except (DBAPIError, ArgumentError) as exc:

@@ -132,6 +132,23 @@ class SlackPlatform:
                     continue
                 raise failure(error, "add them to the case room") from None
 
+    async def invite_guest(
+        self, *, workspace: str, room_id: str, email: str, name: str, slack_connect: bool
+    ) -> bool:
+        """A member outside the workspace asked into the case room through Slack Connect
+        (``conversations.inviteShared``), when ``TACBOT_SLACK_CONNECT`` is on. It needs a paid plan and
+        the workspace's consent: any refusal is logged (its code only) and e-mail carries on alone."""
+        if not slack_connect:
+            return False
+        try:
+            await self.client.conversations_inviteShared(
+                channel=room_id, emails=[email], external_limited=True
+            )
+        except SlackApiError as error:
+            log.info("slack connect invitation not sent: %s", _code(error))
+            return False
+        return True
+
     async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
         try:
             await self.client.conversations_kick(channel=room_id, user=user_id)

@@ -8,6 +8,10 @@ from handlers.outside.links import LinkSigner
 from handlers.outside.mailer import Mailer
 
 
+class MailConfigError(ValueError):
+    """An unsafe e-mail set-up, refused at start with ``TACBOT_ENV=production``."""
+
+
 @dataclass(frozen=True)
 class Outside:
     public_url: str  # TACBOT_PUBLIC_URL, without a trailing slash

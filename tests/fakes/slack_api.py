@@ -48,6 +48,7 @@ NEEDS: dict[str, str | None] = {
     "conversations.setTopic": "groups:write",
     "conversations.setPurpose": "groups:write",
     "conversations.open": "im:write",
+    "conversations.inviteShared": "conversations.connect:write",
     "chat.postMessage": "chat:write",
     "users.info": "users:read",
     "views.open": None,
@@ -64,12 +65,14 @@ NEWER_THAN_SPEC: dict[str, list[str]] = {
     "apps.connections.open": [],
     "files.getUploadURLExternal": ["filename", "length"],
     "files.completeUploadExternal": ["files"],
+    "conversations.inviteShared": ["channel"],
 }
 # The optional arguments those methods document: anything else is flagged.
 NEWER_OPTIONAL: dict[str, set[str]] = {
     "apps.connections.open": set(),
     "files.getUploadURLExternal": {"alt_txt", "snippet_type"},
     "files.completeUploadExternal": {"channel_id", "channels", "initial_comment", "thread_ts", "blocks"},
+    "conversations.inviteShared": {"emails", "user_ids", "external_limited"},
 }
 
 
@@ -100,6 +103,7 @@ class FakeSlack(FileUploads):
         self.responses: list[dict[str, Any]] = []  # what was sent to response_url webhooks
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, str] = {}  # id -> display name
+        self.connect = False  # a paid plan: Slack Connect invitations are accepted
         self.fail_next: dict[str, list[str]] = {}  # method -> error codes to answer, in turn
         self.rate_limited = 0  # the next N Web API calls (any method) get 429
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the app once it connects
@@ -333,6 +337,15 @@ class FakeSlack(FileUploads):
                 return {"ok": False, "error": "already_in_channel"}
         channel.members.update(users)
         return {"ok": True, "channel": {"id": channel.id, "name": channel.name}}
+
+    def _conversations_inviteShared(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack Connect: refused (``not_paid``) unless the workspace is on a paid plan (``connect``)."""
+        channel = self._channel(args)
+        if not isinstance(channel, Channel):
+            return channel
+        if not self.connect:
+            return {"ok": False, "error": "not_paid"}
+        return {"ok": True, "invite_id": f"I0{len(self.calls):04d}", "is_legacy_shared_channel": False}
 
     def _conversations_kick(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args)

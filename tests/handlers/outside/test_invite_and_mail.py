@@ -16,7 +16,6 @@ from storage.models import AuditEvent, Case, ExternalContact, OutgoingMail
 from tests.handlers.outside.conftest import PUBLIC
 from tests.mailbox import Mailbox, html_of, links_in, text_of
 
-pytestmark = pytest.mark.asyncio
 EP = "ann.vale@county.example"
 PARENT = "jo.taylor@home.example"
 
@@ -146,3 +145,20 @@ async def test_no_mail_configured_refuses_invite_external(bot: ConsoleBot) -> No
         room="tac-0001",
     )
     assert "E-mail is off here" in said
+
+
+def test_production_refuses_mail_without_an_https_public_url_or_with_plain_smtp() -> None:
+    from bot.app import outside_for
+    from bot.settings import Settings
+    from handlers.outside.config import MailConfigError
+
+    base = {"TACBOT_ENV": "production", "TACBOT_SMTP_HOST": "smtp.example", "TACBOT_DATA_KEY": "x"}
+    with pytest.raises(MailConfigError, match="https://"):
+        outside_for(Settings(**base), clock=ManualClock())  # type: ignore[arg-type]
+    with pytest.raises(MailConfigError, match="STARTTLS"):
+        outside_for(
+            Settings(**base, TACBOT_PUBLIC_URL="https://tac.example", TACBOT_SMTP_STARTTLS=False),  # type: ignore[arg-type]
+            clock=ManualClock(),
+        )
+    fine = outside_for(Settings(**base, TACBOT_PUBLIC_URL="https://tac.example/"), clock=ManualClock())  # type: ignore[arg-type]
+    assert fine.public_url == "https://tac.example" and fine.mailer is not None
