@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: demo test console serve lint format install lock clean bench
+.PHONY: demo test console serve lint format install browser lock clean bench
 
 demo: $(STAMP)  ## play a whole case in the console, in simulated time
 	$(BIN)/tacbot demo
 
-test: $(STAMP)  ## run the tests (PostgreSQL ones skip when no server is reachable, except in CI)
+test: $(STAMP) browser  ## run the tests (PostgreSQL ones skip when no server is reachable, except in CI)
 	$(BIN)/pytest
 
 console: $(STAMP)  ## chat with the bot locally, as anyone in a simulated school
@@ -34,7 +34,21 @@ bench: $(STAMP)  ## Slack's /tac ack under load; 10,000 due reminders; 500 schoo
 	$(BIN)/python benchmarks/reminders.py
 	$(BIN)/python benchmarks/scale.py $(BENCH_SCALE_ARGS)
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+# The portal's browser tests drive Debian's Chromium through its driver: installed here where missing (as
+# root, or with sudo), from Debian's own packages. Elsewhere those tests skip, except in CI where they fail.
+CHROMIUM_PACKAGES = chromium chromium-driver fonts-noto-color-emoji
+browser:  ## Chromium, its WebDriver and the colour emoji font, for the portal's browser tests
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make browser: no apt-get here; install Chromium and chromedriver yourself for the browser tests" >&2; \
+	  if [ -n "$$CI" ]; then exit 1; fi; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "make browser: run as root (or with sudo) to install $(CHROMIUM_PACKAGES)" >&2; \
+	  if [ -n "$$CI" ]; then exit 1; fi; exit 0; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CHROMIUM_PACKAGES)
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TAC Bot needs Python 3.11 or newer (set PYTHON=python3.11)")'
