@@ -57,7 +57,8 @@ def build_platforms(
     if settings.slack_enabled:
         from bot.slack.plugin import slack_platform
 
-        platforms["slack"] = slack_platform(settings)
+        if db is not None or not settings.slack_oauth:  # across workspaces, the tokens are in the database
+            platforms["slack"] = slack_platform(settings, db=db)
     if db is not None and settings.teams_enabled:
         from bot.teams.factory import build_teams_platform
 

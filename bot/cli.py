@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="<slack command>")
     manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest for your public address")
     manifest.add_argument("--url", required=True, help="where `tacbot serve` is reachable, https://host")
+    manifest.add_argument(
+        "--many-workspaces",
+        action="store_true",
+        help="for installs through OAuth (the default when SLACK_CLIENT_ID is set): the redirect URL too",
+    )
     add_policy_parser(sub)
     add_services_parser(sub)
     add_governance_parsers(sub)
@@ -178,7 +183,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "slack":
         from bot.slack.manifest import manifest_for
 
-        print(manifest_for(args.url), end="")
+        many = args.many_workspaces or bool(settings.slack_client_id)
+        print(manifest_for(args.url, many_workspaces=many), end="")
         return 0
     if args.command == "serve":
         from bot.cli_serve import serve

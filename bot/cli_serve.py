@@ -32,7 +32,10 @@ def plugins_for(settings: Settings, *, scheduler: bool) -> list[Plugin]:
 
         plugins.append(slack_plugin(settings))
     else:
-        log.info("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.")
+        log.info(
+            "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (one workspace), or SLACK_CLIENT_ID, "
+            "SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET (many, installed through OAuth), to turn it on."
+        )
     return plugins
 
 
@@ -40,6 +43,8 @@ ROUTE_NOTES = {
     "/healthz": "liveness, never touches the database",
     "/readyz": "the database answers (within 2 s)",
     "/slack/events": "Slack, every request's signature checked",
+    "/slack/install": "public: starts a Slack install (a one-time state)",
+    "/slack/oauth_redirect": "public: finishes a Slack install (its state checked once)",
     "/privacy": "the privacy notice, public",
     "/terms": "the terms of use, public",
     "/metrics": "Prometheus metrics: keep it private to your monitoring",
@@ -87,6 +92,10 @@ def log_capacity(db: Database, settings: Settings) -> None:
 def serve(settings: Settings, *, scheduler: bool = True) -> int:
     from bot.teams.config import TeamsConfigError
 
+    problem = settings.slack_problem()
+    if problem:
+        log.error("%s", problem)
+        return 2
     try:
         plugins = plugins_for(settings, scheduler=scheduler)
     except TeamsConfigError as exc:

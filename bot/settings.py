@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
 
     microsoft_app_id: str | None = Field(default=None, alias="MICROSOFT_APP_ID")
     microsoft_app_password: SecretStr | None = Field(default=None, alias="MICROSOFT_APP_PASSWORD")
@@ -122,8 +125,50 @@ class Settings(BaseSettings):
         return bool(self.microsoft_app_id) or self.teams_emulator
 
     @property
-    def slack_enabled(self) -> bool:
+    def slack_single(self) -> bool:
+        """One workspace: `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET`."""
         return self.slack_bot_token is not None and self.slack_signing_secret is not None
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces, each installed through OAuth: `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET` and
+        `SLACK_SIGNING_SECRET`, and no `SLACK_BOT_TOKEN` (``slack_problem`` refuses both at once)."""
+        return (
+            bool(self.slack_client_id)
+            and self.slack_client_secret is not None
+            and self.slack_signing_secret is not None
+            and self.slack_bot_token is None
+        )
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_single or self.slack_oauth
+
+    def slack_problem(self) -> str | None:
+        """Why this Slack configuration is refused at start (None: it is usable, or Slack is off)."""
+        oauth_given = bool(self.slack_client_id) or self.slack_client_secret is not None
+        if oauth_given and self.slack_bot_token is not None:
+            return (
+                "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (many workspaces, "
+                "installed through OAuth) are both set: keep one way"
+            )
+        if oauth_given and not (self.slack_client_id and self.slack_client_secret is not None):
+            return "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together"
+        if oauth_given and self.slack_signing_secret is None:
+            return "SLACK_CLIENT_ID needs SLACK_SIGNING_SECRET: every request from Slack is checked with it"
+        if self.slack_oauth and (self.data_key is None or not self.data_key.get_secret_value().strip()):
+            return (
+                "Slack across workspaces stores each workspace's token, always encrypted: set "
+                "TACBOT_DATA_KEY (make one with `tacbot data new-key`)"
+            )
+        redirect = self.slack_redirect_uri
+        if redirect and self.production and not redirect.startswith("https://"):
+            return "SLACK_REDIRECT_URI must be https:// with TACBOT_ENV=production"
+        if self.production and self.slack_oauth and not self.slack_api_url.startswith("https://"):
+            return (
+                "SLACK_API_URL must be https:// with TACBOT_ENV=production (tokens and secrets travel on it)"
+            )
+        return None
 
 
 PLATFORMS = ("slack", "teams", "console")

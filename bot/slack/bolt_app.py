@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -36,6 +38,11 @@ from handlers.room_guard import member_joined_room
 
 log = logging.getLogger(__name__)
 
+ClientFor = Callable[[str], Awaitable[AsyncWebClient]]  # a workspace's client (its own bot token)
+NOT_INSTALLED = (
+    "TAC Bot is not installed in this Slack workspace any more: ask your Slack administrator to install it."
+)
+
 
 def build_slack_app(
     core: Core,
@@ -45,8 +52,24 @@ def build_slack_app(
     background: Background,
     seen: SeenEvents,
     http: Http | None = None,
+    clients: ClientFor | None = None,
+    oauth: AsyncOAuthSettings | None = None,
 ) -> AsyncApp:
-    """A Bolt app over ``client`` whose listeners reach the core; request signatures always verified."""
+    """A Bolt app whose listeners reach the core; request signatures always verified.
+
+    One workspace: ``client`` carries its bot token. Many workspaces (``oauth``): Bolt's OAuth flow
+    installs them, its authorisation finds (and rotates) each workspace's bot token in the installation
+    store, ``app_uninstalled`` and ``tokens_revoked`` delete them, and ``clients`` gives the listeners'
+    own calls the token of the workspace they answer."""
+    many = (
+        {}
+        if oauth is None
+        else {
+            "oauth_settings": oauth,
+            "installation_store_bot_only": True,  # a bot-only app: its bot row is what authorises a request
+            "user_facing_authorize_error_message": NOT_INSTALLED,
+        }
+    )
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
@@ -55,7 +78,15 @@ def build_slack_app(
         process_before_response=True,  # our listeners only ack and spawn: answer at once, no polling
         name="tacbot",
         logger=withheld_logger(),  # Bolt logs request bodies; its lines keep what happened, not the body
+        **many,  # type: ignore[arg-type]
     )
+    if oauth is not None:
+        app.enable_token_revocation_listeners()
+
+    async def the_client(workspace: str) -> AsyncWebClient:
+        return client
+
+    clients = clients or the_client
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -95,7 +126,8 @@ def build_slack_app(
         if press.prompt is not None:
             today = core.clock.now().astimezone(core.tz).date().isoformat()
             try:
-                await client.views_open(trigger_id=press.trigger_id, view=prompt_view(press, today=today))
+                opener = await clients(press.interaction.actor.workspace)
+                await opener.views_open(trigger_id=press.trigger_id, view=prompt_view(press, today=today))
             except SlackApiError as error:  # e.g. expired_trigger_id when Slack was slow to reach us
                 log.warning("could not open a prompt: %s", error.response.get("error"))
                 if press.response_url:
@@ -109,7 +141,7 @@ def build_slack_app(
         else:
             await tell(press.interaction.actor, reply)
 
-    forms = FormListeners(core, client=client, background=background, http=http)
+    forms = FormListeners(core, clients=clients, background=background, http=http)
     forms.install(app)
 
     async def on_button(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -157,7 +189,8 @@ def build_slack_app(
 
     async def publish_home(actor: Actor) -> None:
         reply = await off_loop(core, lambda moved: overview(moved, actor))
-        await client.views_publish(user_id=actor.user_id, view={"type": "home", "blocks": view_blocks(reply)})
+        home = await clients(actor.workspace)
+        await home.views_publish(user_id=actor.user_id, view={"type": "home", "blocks": view_blocks(reply)})
 
     async def on_home(body: dict[str, Any]) -> None:
         if body["event"].get("tab", "home") == "home":

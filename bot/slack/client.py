@@ -82,8 +82,9 @@ def retry_handlers(*, sleep: Sleep = pause) -> list[AsyncRetryHandler]:
     return [AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES), RateLimitRetry(sleep=sleep)]
 
 
-def web_client(token: str, *, base_url: str, sleep: Sleep = pause) -> AsyncWebClient:
-    """One client for the bot token; ``base_url`` is SLACK_API_URL (tests point it at a fake Slack)."""
+def web_client(token: str | None, *, base_url: str, sleep: Sleep = pause) -> AsyncWebClient:
+    """One client for the bot token (none: across workspaces, where each call gets its workspace's);
+    ``base_url`` is SLACK_API_URL (tests point it at a fake Slack)."""
     if not base_url.endswith("/"):
         base_url += "/"
     return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(sleep=sleep))

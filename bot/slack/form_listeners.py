@@ -8,7 +8,7 @@ before the ack (errors go back under their fields); the room summary and the tha
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -49,8 +49,15 @@ def busy_ack(view: Mapping[str, Any]) -> dict[str, Any]:
 class FormListeners:
     """The form listeners of one Bolt app, sharing its core, client, background and HTTP session."""
 
-    def __init__(self, core: Core, *, client: AsyncWebClient, background: Background, http: Http) -> None:
-        self.core, self.client, self.background, self.http = core, client, background, http
+    def __init__(
+        self,
+        core: Core,
+        *,
+        clients: Callable[[str], Awaitable[AsyncWebClient]],
+        background: Background,
+        http: Http,
+    ) -> None:
+        self.core, self.clients, self.background, self.http = core, clients, background, http
 
     def install(self, app: AsyncApp) -> None:
         app.action(DRAFT_ACTION)(self.on_draft)
@@ -72,7 +79,7 @@ class FormListeners:
             await tell(self.core, self.http, actor, busy_reply(), press.response_url)
             return
         try:
-            await self.client.views_open(trigger_id=press.trigger_id, view=view)
+            await (await self.clients(actor.workspace)).views_open(trigger_id=press.trigger_id, view=view)
         except SlackApiError as error:  # expired_trigger_id: Slack reached us too late
             log.warning("could not open a form: %s", error.response.get("error"))
             again = Reply.text("Sorry, the form did not open in time. Please press Open form again.")
@@ -86,7 +93,7 @@ class FormListeners:
 
         try:
             view = await off_loop(self.core, opened, within=ACK_BUDGET)
-            await self.client.views_open(trigger_id=trigger_id, view=view)
+            await (await self.clients(actor.workspace)).views_open(trigger_id=trigger_id, view=view)
         except (TacBotError, Busy):
             return False
         except SlackApiError as error:  # expired_trigger_id: the chat answer carries Open form
@@ -116,7 +123,9 @@ class FormListeners:
             await tell(self.core, self.http, actor, busy_reply())
             return
         try:
-            await self.client.views_update(view_id=str(view.get("id")), hash=view.get("hash"), view=again)
+            await (await self.clients(actor.workspace)).views_update(
+                view_id=str(view.get("id")), hash=view.get("hash"), view=again
+            )
         except SlackApiError as error:  # hash_conflict, or the modal was closed meanwhile
             log.info("could not refresh the form after saving a draft: %s", error.response.get("error"))
             await tell(self.core, self.http, actor, saved)

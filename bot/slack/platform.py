@@ -1,9 +1,10 @@
-"""``SlackPlatform``: the core's ``ChatPlatform`` over the Slack Web API (one workspace per token)."""
+"""``SlackPlatform``: the core's ``ChatPlatform`` over the Slack Web API: one token (one workspace), or,
+installed through OAuth, each workspace's own bot token (``bot.slack.installs.WorkspaceTokens``)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -82,51 +83,80 @@ def failure(error: SlackApiError, doing: str, *, nothing_sent: bool = True) -> P
     return PlatformError(f"Slack could not {doing}: {known or f'it said {code}.'}")
 
 
+NOT_INSTALLED = "TAC Bot is not installed in this Slack workspace (or was removed from it)."
+
+
+class Tokens(Protocol):
+    async def bot_token(self, workspace: str) -> str | None: ...
+
+
 class SlackPlatform:
-    """Rooms are private channels; posts are Block Kit messages; people are Slack user ids."""
+    """Rooms are private channels; posts are Block Kit messages; people are Slack user ids.
+
+    ``client`` carries the base URL, retries and HTTP session; with ``tokens`` each call is made with
+    the bot token of the workspace it is for, and a workspace without one is refused."""
 
     name = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, tokens: Tokens | None = None) -> None:
         self.client = client
+        self.tokens = tokens
+
+    async def client_for(self, workspace: str) -> AsyncWebClient:
+        """The client for ``workspace``: the one client, or one with that workspace's bot token."""
+        if self.tokens is None:
+            return self.client
+        token = await self.tokens.bot_token(workspace)
+        if token is None:
+            raise PlatformError(NOT_INSTALLED, hint="Ask your Slack administrator to install TAC Bot again.")
+        return AsyncWebClient(
+            token=token,
+            base_url=self.client.base_url,
+            session=self.client.session,
+            retry_handlers=self.client.retry_handlers,
+            timeout=self.client.timeout,
+        )
 
     async def create_private_room(self, *, workspace: str, name: str, topic: str) -> str:
+        client = await self.client_for(workspace)
         candidate = name
         for attempt in range(2, NAME_ATTEMPTS + 2):
             try:
-                response = await self.client.conversations_create(name=candidate, is_private=True)
+                response = await client.conversations_create(name=candidate, is_private=True)
             except SlackApiError as error:
                 if _code(error) == "name_taken":
                     candidate = f"{name}-{attempt}"
                     continue
                 raise failure(error, "create the case room") from None
             room_id = str(response["channel"]["id"])
-            await self._describe(room_id, topic)
+            await self._describe(client, room_id, topic)
             return room_id
         raise PlatformError(
             f"Slack could not create the case room: every name from {name} to {candidate} is taken.",
             hint="Archive or rename old channels with those names, then repeat the command.",
         )
 
-    async def _describe(self, room_id: str, topic: str) -> None:
+    async def _describe(self, client: AsyncWebClient, room_id: str, topic: str) -> None:
         """Topic and purpose are a courtesy: failing to set them never fails the room."""
         try:
-            await self.client.conversations_setTopic(channel=room_id, topic=topic)
-            await self.client.conversations_setPurpose(channel=room_id, purpose=topic)
+            await client.conversations_setTopic(channel=room_id, topic=topic)
+            await client.conversations_setPurpose(channel=room_id, purpose=topic)
         except SlackApiError as error:
             log.warning("could not set the room's topic or purpose: %s", _code(error))
 
     async def set_topic(self, *, workspace: str, room_id: str, topic: str) -> None:
         """``conversations.setTopic``; the topic is user text, escaped so it cannot ping or link."""
+        client = await self.client_for(workspace)
         try:
-            await self.client.conversations_setTopic(channel=room_id, topic=escape(topic)[:TOPIC_CHARS])
+            await client.conversations_setTopic(channel=room_id, topic=escape(topic)[:TOPIC_CHARS])
         except SlackApiError as error:
             raise failure(error, "change the room's topic") from None
 
     async def add_members(self, *, workspace: str, room_id: str, user_ids: list[str]) -> None:
+        client = await self.client_for(workspace)
         for user_id in user_ids:
             try:
-                await self.client.conversations_invite(channel=room_id, users=user_id)
+                await client.conversations_invite(channel=room_id, users=user_id)
             except SlackApiError as error:
                 if _code(error) in ("already_in_channel", "cant_invite_self"):
                     continue
@@ -150,23 +180,26 @@ class SlackPlatform:
         return True
 
     async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
+        client = await self.client_for(workspace)
         try:
-            await self.client.conversations_kick(channel=room_id, user=user_id)
+            await client.conversations_kick(channel=room_id, user=user_id)
         except SlackApiError as error:
             if _code(error) != "not_in_channel":
                 raise failure(error, "remove them from the case room") from None
 
     async def archive_room(self, *, workspace: str, room_id: str) -> None:
+        client = await self.client_for(workspace)
         try:
-            await self.client.conversations_archive(channel=room_id)
+            await client.conversations_archive(channel=room_id)
         except SlackApiError as error:
             if _code(error) != "already_archived":
                 raise failure(error, "archive the case room") from None
 
     async def unarchive_room(self, *, workspace: str, room_id: str) -> None:
         """Slack lets only a user token unarchive; a refusal makes `reopen` open a new room instead."""
+        client = await self.client_for(workspace)
         try:
-            await self.client.conversations_unarchive(channel=room_id)
+            await client.conversations_unarchive(channel=room_id)
         except SlackApiError as error:
             if _code(error) != "not_archived":
                 raise failure(error, "bring the case room back") from None
@@ -174,9 +207,10 @@ class SlackPlatform:
     async def post(self, *, workspace: str, room_id: str, reply: Reply) -> None:
         """The reply's messages, then its attachments uploaded into the same conversation."""
         sent = False
+        client = await self.client_for(workspace)
         for message in messages(reply):
             try:
-                await self.client.chat_postMessage(
+                await client.chat_postMessage(
                     channel=room_id,
                     text=message.text,
                     blocks=message.blocks,
@@ -187,12 +221,12 @@ class SlackPlatform:
                 raise failure(error, "post the message", nothing_sent=not sent) from None
             sent = True
         for attachment in reply.attachments:
-            await self._attach(room_id, attachment)
+            await self._attach(client, room_id, attachment)
 
-    async def _attach(self, room_id: str, attachment: Attachment) -> None:
+    async def _attach(self, client: AsyncWebClient, room_id: str, attachment: Attachment) -> None:
         """One file beside the message already posted (so never ``RateLimited``: that would repeat it)."""
         try:
-            await self.client.files_upload_v2(
+            await client.files_upload_v2(
                 channel=room_id,
                 content=attachment.content,
                 filename=attachment.filename,
@@ -205,23 +239,24 @@ class SlackPlatform:
         self, *, workspace: str, room_id: str, filename: str, content: bytes, title: str
     ) -> None:
         """Slack's current upload pair (files.getUploadURLExternal + files.completeUploadExternal)."""
+        client = await self.client_for(workspace)
         try:
-            await self.client.files_upload_v2(
-                channel=room_id, content=content, filename=filename, title=title
-            )
+            await client.files_upload_v2(channel=room_id, content=content, filename=filename, title=title)
         except SlackApiError as error:
             raise failure(error, "upload the document") from None
 
     async def direct_message(self, *, workspace: str, user_id: str, reply: Reply) -> None:
+        client = await self.client_for(workspace)
         try:
-            opened = await self.client.conversations_open(users=user_id)
+            opened = await client.conversations_open(users=user_id)
         except SlackApiError as error:
             raise failure(error, "message them directly") from None
         await self.post(workspace=workspace, room_id=str(opened["channel"]["id"]), reply=reply)
 
     async def user_name(self, *, workspace: str, user_id: str) -> str | None:
+        client = await self.client_for(workspace)
         try:
-            response = await self.client.users_info(user=user_id)
+            response = await client.users_info(user=user_id)
         except SlackApiError as error:
             if _code(error) in ("user_not_found", "users_not_found"):
                 return None

@@ -106,6 +106,9 @@ NOT_ABOUT_A_CASE: dict[str, str] = {
     "services": "the school's service directory",
     "external_contacts": "e-mail addresses of professionals and parents outside the workspace (people)",
     "seen_events": "platform event ids already handled (de-duplication), no content",
+    "slack_installations": "which Slack workspaces installed the app, with their tokens (encrypted)",
+    "slack_bots": "each Slack workspace's bot token (encrypted)",
+    "slack_oauth_states": "one-time values of install links in progress",
     "alembic_version": "the database schema's version",
 }
 

@@ -19,6 +19,7 @@ from storage.models.reminders import Reminder
 from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
 from storage.models.room_mismatches import RoomMismatch
 from storage.models.services import Service
+from storage.models.slack import SlackBot, SlackInstallation, SlackOAuthState
 from storage.models.tenancy import Person, School, Senco
 
 __all__ = [
@@ -56,5 +57,8 @@ __all__ = [
     "SeenEvent",
     "Senco",
     "Service",
+    "SlackBot",
+    "SlackInstallation",
+    "SlackOAuthState",
     "UTCDateTime",
 ]

@@ -123,3 +123,20 @@ def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
     if not ids:
         return {}
     return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def school_installed(
+    session: Session, *, platform: str, external_id: str, name: str, installer: str, now: datetime
+) -> bool:
+    """A workspace installed the app (audited ``school.installed``): its school exists from now, and the
+    person who installed it becomes its first SENCO when it has none of its own yet (SENCOs of every
+    school do not count: a trust's SENCO is not the school's). True when the installer became SENCO."""
+    school = get_or_create_school(session, platform=platform, external_id=external_id, now=now)
+    if name and not school.name:
+        school.name = name[:200]
+    person = get_or_create_person(session, platform=platform, external_id=installer, display_name="", now=now)
+    audit.record(session, action="school.installed", at=now, school_id=school.id, person=person.id)
+    has_own = session.scalar(select(Senco.id).where(Senco.school_id == school.id).limit(1)) is not None
+    if has_own:
+        return False
+    return add_senco(session, person=person, school_id=school.id, added_by="installed the Slack app", now=now)

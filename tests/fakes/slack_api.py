@@ -8,8 +8,11 @@ anything wrong lands in ``problems``, which tests assert is empty.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import secrets
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +60,11 @@ NEEDS: dict[str, str | None] = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "apps.connections.open": None,  # Socket Mode, with the app-level token (connections:write)
+    "oauth.v2.access": None,  # installs and token rotation: the app's client id and secret, no token
 }
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
+AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 APP_TOKEN = "xapp-test-token"
 # Methods newer than the 2021 spec (its README lists this gap): checked against the arguments Slack's
 # documentation marks required (docs.slack.dev/reference/methods/<method>), not against the spec.
@@ -82,6 +89,7 @@ class Channel:
     name: str
     private: bool
     members: set[str] = field(default_factory=set)
+    team: str = TEAM
     archived: bool = False
     topic: str = ""
     purpose: str = ""
@@ -91,6 +99,18 @@ class Channel:
 class Call:
     method: str
     args: dict[str, Any]
+    team: str = ""  # the workspace whose token made the call
+
+
+@dataclass
+class Grant:
+    """An install the fake Slack approved: ``code`` exchanged once by oauth.v2.access."""
+
+    team: str
+    team_name: str
+    user: str
+    scope: str
+    redirect_uri: str | None
 
 
 class FakeSlack(FileUploads):
@@ -116,6 +136,13 @@ class FakeSlack(FileUploads):
         self._ids = itertools.count(1)
         self.base_url = ""
         self._runner: web.AppRunner | None = None
+        # OAuth: the workspaces' tokens (token -> team), codes waiting for oauth.v2.access, refresh tokens
+        self.tokens: dict[str, str] = {TOKEN: TEAM}
+        self.codes: dict[str, Grant] = {}
+        self.refresh_tokens: dict[str, str] = {}  # refresh token -> team
+        self.rotation_seconds: int | None = None  # set: installs hand out rotating tokens lasting this
+        self.team_names: dict[str, str] = {TEAM: "Riverside Primary"}
+        self._team = TEAM  # the workspace of the call being answered
 
     # -- running -------------------------------------------------------------------------------
     async def start(self, port: int = 0) -> None:
@@ -151,8 +178,103 @@ class FakeSlack(FileUploads):
     def posts_to(self, channel: str) -> list[dict[str, Any]]:
         return [a for a in self.called("chat.postMessage") if a["channel"] == channel]
 
-    def channel_named(self, name: str) -> Channel | None:
-        return next((c for c in self.channels.values() if c.name == name), None)
+    def channel_named(self, name: str, *, team: str | None = None) -> Channel | None:
+        return next(
+            (c for c in self.channels.values() if c.name == name and (team is None or c.team == team)), None
+        )
+
+    def token_of(self, team: str) -> str | None:
+        """The workspace's current bot token (the newest one handed out)."""
+        return next((t for t, owner in reversed(self.tokens.items()) if owner == team), None)
+
+    # -- OAuth: what Slack's authorize page does once a person approves the install ---------------
+    def approve(self, authorize_url: str, *, team: str, team_name: str, user: str) -> str:
+        """Approve an install at Slack's authorize URL (the app's client id and scopes checked): the
+        ``code`` Slack would send back to the redirect URL with the same ``state``."""
+        parsed = urllib.parse.urlsplit(authorize_url)
+        query = dict(urllib.parse.parse_qsl(parsed.query))
+        if f"{parsed.scheme}://{parsed.netloc}{parsed.path}" != AUTHORIZE_URL:
+            self.problems.append(f"install sent to {authorize_url}, not {AUTHORIZE_URL}")
+        if query.get("client_id") != CLIENT_ID:
+            self.problems.append(f"install asked for client_id {query.get('client_id')}")
+        if not query.get("state"):
+            self.problems.append("install without a state")
+        code = f"code-{secrets.token_hex(8)}"
+        self.team_names[team] = team_name
+        self.codes[code] = Grant(
+            team=team,
+            team_name=team_name,
+            user=user,
+            scope=query.get("scope", ""),
+            redirect_uri=query.get("redirect_uri"),
+        )
+        return code
+
+    def _issue_token(self, team: str) -> dict[str, Any]:
+        """A new bot token for ``team``; rotating (with a refresh token and its lifetime) when set."""
+        if self.rotation_seconds is None:
+            token = f"xoxb-{team}-{secrets.token_hex(12)}"
+            self.tokens[token] = team
+            return {"access_token": token}
+        token = f"xoxe.xoxb-1-{team}-{secrets.token_hex(24)}"
+        refresh = f"xoxe-1-{team}-{secrets.token_hex(24)}"
+        self.tokens[token] = team
+        self.refresh_tokens[refresh] = team
+        return {"access_token": token, "refresh_token": refresh, "expires_in": self.rotation_seconds}
+
+    def revoke(self, team: str) -> None:
+        """Slack forgets every token of ``team`` (an uninstall, or tokens revoked)."""
+        self.tokens = {t: owner for t, owner in self.tokens.items() if owner != team}
+        self.refresh_tokens = {t: owner for t, owner in self.refresh_tokens.items() if owner != team}
+
+    def _client_ok(self, request: web.Request, args: dict[str, Any]) -> bool:
+        """oauth.v2.access authenticates the app: HTTP Basic (what slack_sdk sends) or form fields."""
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            given = base64.b64decode(header[6:]).decode()
+            return given == f"{CLIENT_ID}:{CLIENT_SECRET}"
+        return args.get("client_id") == CLIENT_ID and args.get("client_secret") == CLIENT_SECRET
+
+    def _oauth_v2_access(self, request: web.Request, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's oauth.v2.access wire format: an install's code, or a refresh token (rotation)."""
+        if not self._client_ok(request, args):
+            return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            team = self.refresh_tokens.pop(str(args.get("refresh_token")), None)
+            if team is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            old = [t for t, owner in self.tokens.items() if owner == team]
+            issued = self._issue_token(team)
+            for token in old:  # the token it replaces stops working
+                self.tokens.pop(token, None)
+            return {
+                "ok": True,
+                "app_id": "A0001",
+                "token_type": "bot",
+                "scope": ",".join([*sorted(s for s in NEEDS.values() if s), "commands"]),
+                "bot_user_id": BOT_USER,
+                "team": {"id": team, "name": self.team_names.get(team, team)},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                **issued,
+            }
+        grant = self.codes.pop(str(args.get("code")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        if grant.redirect_uri is not None and args.get("redirect_uri") != grant.redirect_uri:
+            return {"ok": False, "error": "bad_redirect_uri"}
+        return {
+            "ok": True,
+            "app_id": "A0001",
+            "authed_user": {"id": grant.user},
+            "scope": grant.scope,
+            "token_type": "bot",
+            "bot_user_id": BOT_USER,
+            "team": {"id": grant.team, "name": grant.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            **self._issue_token(grant.team),
+        }
 
     def texts(self, messages: list[dict[str, Any]]) -> str:
         """All the visible text of some messages, for assertions."""
@@ -189,8 +311,10 @@ class FakeSlack(FileUploads):
         required = {
             p["name"] for op in operations.values() for p in op.get("parameters", []) if p.get("required")
         } | set(ALSO_REQUIRED.get(method, []))
-        if "token" in required and auth == f"Bearer {TOKEN}":
+        if "token" in required and auth.removeprefix("Bearer ") in self.tokens:
             required.discard("token")
+        if method == "oauth.v2.access" and args.get("grant_type") == "refresh_token":
+            required.discard("code")  # a refresh needs no code (docs.slack.dev: token rotation)
         missing = sorted(required - set(args))
         if missing:
             self.problems.append(f"{method}: missing required {missing}")
@@ -228,11 +352,12 @@ class FakeSlack(FileUploads):
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._args(request)
-        call = Call(method, args)
+        auth = request.headers.get("Authorization", "")
+        team = self.tokens.get(auth.removeprefix("Bearer "), "")
+        call = Call(method, args, team)
         self.attempts.append(call)
         if self.hold is not None:
             await self.hold.wait()
-        auth = request.headers.get("Authorization", "")
         self._check_spec(method, args, auth)
         self._check_content(method, args)
         if self.rate_limited > 0:
@@ -240,11 +365,20 @@ class FakeSlack(FileUploads):
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": self.retry_after}
             )
-        if auth != f"Bearer {APP_TOKEN if method == 'apps.connections.open' else TOKEN}":
-            return web.json_response({"ok": False, "error": "not_authed"})
+        if method == "oauth.v2.access":
+            body = self._oauth_v2_access(request, args)
+            if body.get("ok"):
+                self.calls.append(call)
+            return web.json_response(body)
+        if method == "apps.connections.open":
+            if auth != f"Bearer {APP_TOKEN}":
+                return web.json_response({"ok": False, "error": "not_authed"})
+        elif not team:
+            return web.json_response({"ok": False, "error": "invalid_auth" if auth else "not_authed"})
         queued = self.fail_next.get(method)
         if queued:
             return web.json_response({"ok": False, "error": queued.pop(0)})
+        self._team = team or TEAM
         try:
             body = getattr(self, "_" + method.replace(".", "_"))(args)
         except KeyError as missing:
@@ -284,9 +418,9 @@ class FakeSlack(FileUploads):
         return {
             "ok": True,
             "url": "https://riverside.slack.com/",
-            "team": "Riverside Primary",
+            "team": self.team_names.get(self._team, self._team),
             "user": "tacbot",
-            "team_id": TEAM,
+            "team_id": self._team,
             "user_id": BOT_USER,
             "bot_id": "B0001",
             "is_enterprise_install": False,
@@ -294,7 +428,7 @@ class FakeSlack(FileUploads):
 
     def _channel(self, args: dict[str, Any]) -> Channel | dict[str, Any]:
         channel = self.channels.get(str(args["channel"]))
-        if channel is None:
+        if channel is None or channel.team != self._team:  # another workspace's channel is not there
             return {"ok": False, "error": "channel_not_found"}
         if channel.archived:
             return {"ok": False, "error": "is_archived"}
@@ -304,11 +438,11 @@ class FakeSlack(FileUploads):
 
     def _conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
         name = str(args["name"])
-        if self.channel_named(name) is not None:
+        if self.channel_named(name, team=self._team) is not None:
             return {"ok": False, "error": "name_taken"}
         cid = f"C{next(self._ids):08d}"
         private = str(args.get("is_private")).lower() in ("true", "1")
-        self.channels[cid] = Channel(id=cid, name=name, private=private, members={BOT_USER})
+        self.channels[cid] = Channel(id=cid, name=name, private=private, members={BOT_USER}, team=self._team)
         return {"ok": True, "channel": {"id": cid, "name": name, "is_private": private, "is_channel": True}}
 
     def _conversations_setTopic(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -358,7 +492,7 @@ class FakeSlack(FileUploads):
 
     def _conversations_archive(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(str(args["channel"]))
-        if channel is None:
+        if channel is None or channel.team != self._team:
             return {"ok": False, "error": "channel_not_found"}
         if channel.archived:
             return {"ok": False, "error": "already_archived"}
@@ -374,7 +508,9 @@ class FakeSlack(FileUploads):
         if user not in self.users:
             return {"ok": False, "error": "user_not_found"}
         cid = f"D{user}"
-        self.channels.setdefault(cid, Channel(id=cid, name=cid, private=True, members={BOT_USER, user}))
+        self.channels.setdefault(
+            cid, Channel(id=cid, name=cid, private=True, members={BOT_USER, user}, team=self._team)
+        )
         return {"ok": True, "channel": {"id": cid}}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -392,7 +528,7 @@ class FakeSlack(FileUploads):
             "ok": True,
             "user": {
                 "id": user,
-                "team_id": TEAM,
+                "team_id": self._team,
                 "name": name.lower(),
                 "real_name": name,
                 "deleted": False,

@@ -38,12 +38,14 @@ class SlackDriver:
         response = await self.client.post("/slack/events", data=body.encode(), headers=all_headers)
         return response.status, await response.text()
 
-    async def command(self, user: str, text: str, *, channel: str = "C0GENERAL", settle: bool = True) -> int:
-        """Type `/tac <text>` as ``user`` in ``channel``; returns the HTTP status of the ack."""
+    async def command(
+        self, user: str, text: str, *, channel: str = "C0GENERAL", settle: bool = True, team: str = TEAM
+    ) -> int:
+        """Type `/tac <text>` as ``user`` in ``channel`` (of workspace ``team``); returns the ack's status."""
         body = urllib.parse.urlencode(
             {
                 "token": "deprecated",
-                "team_id": TEAM,
+                "team_id": team,
                 "team_domain": "riverside",
                 "channel_id": channel,
                 "channel_name": "directmessage" if channel.startswith("D") else "general",
@@ -68,16 +70,16 @@ class SlackDriver:
         await self.background.drain()
         return status, text
 
-    async def event(self, event: dict[str, Any], *, event_id: str, **headers: str) -> int:
+    async def event(self, event: dict[str, Any], *, event_id: str, team: str = TEAM, **headers: str) -> int:
         envelope = {
             "token": "deprecated",
-            "team_id": TEAM,
+            "team_id": team,
             "api_app_id": "A0001",
             "event": event,
             "type": "event_callback",
             "event_id": event_id,
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": "UBOT0001", "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": "UBOT0001", "is_bot": True}],
         }
         status, _ = await self.post(json.dumps(envelope), "application/json", **headers)
         await self.background.drain()
