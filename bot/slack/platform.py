@@ -171,9 +171,11 @@ class SlackPlatform:
         if not slack_connect:
             return False
         try:
-            await self.client.conversations_inviteShared(
-                channel=room_id, emails=[email], external_limited=True
-            )
+            client = await self.client_for(workspace)
+        except PlatformError:
+            return False  # not installed there (any more): e-mail carries on alone
+        try:
+            await client.conversations_inviteShared(channel=room_id, emails=[email], external_limited=True)
         except SlackApiError as error:
             log.info("slack connect invitation not sent: %s", _code(error))
             return False
