@@ -207,7 +207,10 @@ def _console(settings: Settings, as_handle: str) -> int:
         )
         return 2
     platform = ConsolePlatform(on_delivery=show_delivery(sys.stdout), export_dir=Path.cwd() / "tacbot-files")
-    core = build_core(settings, platforms={"console": platform})
+    from bot.mail.printed import PrintedMailer
+
+    printed = None if settings.smtp_host else PrintedMailer(lambda text: print(text, flush=True))
+    core = build_core(settings, platforms={"console": platform}, mailer=printed)  # e-mail: shown, unless SMTP
     core.dsls = (*core.dsls, ("console", DSL))  # the simulated school's Designated Safeguarding Lead
     add_sencos(core.db, [("console", SENCO)], clock=SystemClock(), added_by="console")
     try:

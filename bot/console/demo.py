@@ -20,6 +20,7 @@ from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.render import render
 from bot.console.school import BY_HANDLE, DSL, SENCO
 from bot.console.session import ConsoleBot
+from bot.mail.printed import PrintedMailer
 from bot.settings import Settings
 from handlers.clock import ManualClock
 from handlers.governance.operator import export_pupil
@@ -132,6 +133,36 @@ async def _dpo_exports(bot: ConsoleBot, clock: ManualClock) -> None:
     bot.replied("administrator", Reply.text(summary))
 
 
+SALT_ADVICE: dict[str, str | list[str]] = {
+    "involvement": "Assessed Robin at school on 2 October; spoke with Mrs Taylor.",
+    "receptive": "Understands everyday instructions; two-step instructions need repeating.",
+    "expressive": "Short sentences; word-finding pauses when tired.",
+    "intelligibility": "familiar",
+    "provision": "Language group with a trained TA; vocabulary pre-teaching before topic lessons.",
+    "delivered_by": ["ta", "salt"],
+    "frequency": "Twice a week",
+    "duration": "30 minutes, for 12 weeks",
+    "outcomes": "Robin follows two-step instructions in class without repetition.",
+}
+
+
+async def kim_answers_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Kim Shah, outside the workspace, follows the link in her e-mail and submits the form on the portal
+    (what her browser posts to `serve`; the portal's tests drive a real browser)."""
+    from handlers.outside.portal import open_page, post_form
+
+    mailer = bot.core.outside.mailer if bot.core.outside is not None else None
+    assert isinstance(mailer, PrintedMailer)
+    latest = mailer.sent[-1].get_body(preferencelist=("plain",))
+    assert latest is not None
+    link = next(w for w in str(latest.get_content()).split() if "/portal/" in w)
+    token = link.rsplit("/portal/", 1)[1]
+    page = await open_page(bot.core, token)
+    form = page.forms[-1]
+    done = await post_form(bot.core, token, form.request_id, SALT_ADVICE, submit=True)
+    bot.replied("kim", Reply.text(f"(the portal) {page.reference}: {form.title}: {done.message}"))
+
+
 async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
     """One pass of "send what is due" at the demo clock's time, as the clock in `serve` does every 30 s."""
     from handlers.chasing.delivery import run_due
@@ -197,6 +228,19 @@ SCRIPT: list[Step] = [
     Say("anna", "/tac define provision"),
     Say("sam", "/tac forms", room="tac-0001"),
     Say("sam", "/tac request ep-advice from @anna due in 2 weeks", room="tac-0001"),
+    Say(
+        "sam",
+        '/tac invite external "Kim Shah" kim.shah@nhs.example speech-and-language-therapist '
+        'agency "NHS Speech and Language Therapy"',
+        room="tac-0001",
+    ),
+    Say("sam", '/tac request salt-advice from "Kim Shah" due in 3 weeks', room="tac-0001"),
+    Run(
+        "The reminder clock ticks: Kim Shah is outside the workspace, so her welcome and the form request "
+        "go by e-mail (the case by reference only; the details behind her personal link)",
+        reminder_clock_ticks,
+    ),
+    Run("Kim opens her link and submits the form on the portal, in her browser", kim_answers_on_the_portal),
     Wait(timedelta(days=14), "two weeks pass: Dr Novak's advice is due today"),
     Run("The reminder clock ticks: the advice is due today, so Dr Novak is chased", reminder_clock_ticks),
     Run("@anna presses [Need more time] on the chaser and picks Friday", anna_needs_more_time),
@@ -239,6 +283,7 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac update family send", room="tac-0001"),
     Say("sam", "/tac plan export", room="tac-0001"),
     Say("sam", "/tac review poll 3/11 14:30, 5/11 09:00", room="tac-0001"),
+    Run("The reminder clock ticks: Kim Shah gets the date poll by e-mail", reminder_clock_ticks),
     Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
     Say("sam", "/tac review poll", room="tac-0001"),
     Say("sam", '/tac review pick 1 where "Meeting room 2"', room="tac-0001"),
@@ -300,7 +345,12 @@ async def run_demo(out: TextIO, *, script: list[Step] | None = None) -> int:
         platform = ConsolePlatform(on_delivery=show, export_dir=Path(tmp) / "files")
         db = open_database(settings)
         try:
-            core = build_core(settings, db=db, clock=clock, platforms={"console": platform})
+
+            def mailed(text: str) -> None:
+                out.write(f"    [e-mail] TAC Bot:\n{_indent(text, 8)}\n")
+
+            mailer = PrintedMailer(mailed)
+            core = build_core(settings, db=db, clock=clock, platforms={"console": platform}, mailer=mailer)
             add_sencos(db, [("console", SENCO)], clock=clock, added_by="demo")
             core.dsls = (("console", DSL),)
             bot = ConsoleBot(core=core, platform=platform)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from handlers.core import Core
 from handlers.outside.letters import letter, message
 from handlers.outside.mailer import MailRefused
@@ -16,10 +18,28 @@ from handlers.outside.standing import standing
 from handlers.outside.topics import Topic
 from handlers.platform import within
 from storage import audit
-from storage.models import OutgoingMail
+from storage.models import Action, InputRequest, OutgoingMail, Review
 
 log = logging.getLogger(__name__)
 SEND_BUDGET = 30.0  # seconds one SMTP conversation may take
+
+
+def still_applies(s: Session, row: OutgoingMail) -> bool:
+    """Whether what the e-mail is about still stands when it is sent (a form already submitted, an action
+    done, a poll closed: nothing to say any more)."""
+    topic, subject_id = Topic(row.kind), row.subject_id
+    if subject_id is None:
+        return True
+    if topic in (Topic.FORM, Topic.FORM_DUE, Topic.FORM_OVERDUE):
+        request = s.get(InputRequest, subject_id)
+        return request is not None and request.state == "open"
+    if topic in (Topic.ACTION_DUE, Topic.ACTION_OVERDUE):
+        action = s.get(Action, subject_id)
+        return action is not None and action.status == "open"
+    if topic is Topic.POLL:
+        review = s.get(Review, subject_id)
+        return review is not None and review.status == "polling"
+    return True
 
 
 async def mail_job(core: Core, outbox_id: int) -> bool:
@@ -33,7 +53,7 @@ async def mail_job(core: Core, outbox_id: int) -> bool:
         if row is None or row.state != "queued":
             return True
         stands = standing(s, person_id=row.person_id, case_id=row.case_id)
-        if stands is None:
+        if stands is None or not still_applies(s, row):
             row.state = "dropped"
             return True
         item = letter(

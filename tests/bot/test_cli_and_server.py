@@ -41,9 +41,15 @@ async def test_demo_plays_a_whole_case() -> None:
         "[DM to @jo] TAC Bot:\n        == An update from the team at school",
         "Sent the update to @jo.",
         "Demo finished.",
+        "Invited Kim Shah to TAC-0001",
+        "[e-mail to kim.shah@nhs.example] TAC-0001: a form is asked of you",
+        "(the portal) TAC-0001: Speech and language therapy advice: Thank you.",
+        "Kim Shah · Speech and language therapist · NHS Speech and Language Therapy · outside the workspace",
     ):
         assert expected in text, expected
     assert "went wrong" not in text
+    for mail in text.split("[e-mail to ")[1:]:  # what leaves the school's platform names no child
+        assert "Robin" not in mail.split("TAC Bot, for the school's Team Around the Child")[0]
 
 
 def test_senco_add_and_db_upgrade(
