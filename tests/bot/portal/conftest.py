@@ -1,10 +1,11 @@
-"""The portal's tests: a case with an external member (a Person with an ``ext.`` id, their address and a
-membership), and serve's aiohttp app with the portal mounted, on SQLite and PostgreSQL."""
+"""The portal's tests: a case with a member outside the workspace (invited with `invite external`), and
+serve's aiohttp app with the portal mounted, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -21,11 +22,10 @@ from handlers.core import Core
 from handlers.outside.config import Outside
 from handlers.outside.links import LinkSigner
 from storage.engine import Database
-from storage.models import Action, Case, ExternalContact, InputRequest, Person
-from storage.repo import cases as case_repo
+from storage.models import Action, Case, ExternalContact, InputRequest
 from tests.bot.console.test_forms import team
 
-EXTERNAL = "ext.ann0001"
+EXTERNAL = "Dr Ann Vale"  # invited with `invite external`, named by this quoted name
 
 
 class Ticks:
@@ -39,11 +39,16 @@ class Ticks:
 
 
 @pytest.fixture
-def outside(clock: ManualClock) -> Outside:
+def outbox() -> Outbox:
+    return Outbox()
+
+
+@pytest.fixture
+def outside(clock: ManualClock, outbox: Outbox) -> Outside:
     return Outside(
         public_url="http://portal.test",
         links=LinkSigner(b"k" * 32, clock=clock, days=30),
-        mailer=None,
+        mailer=outbox,
     )
 
 
@@ -77,28 +82,22 @@ class World:
             return list(s.scalars(select(model)).all())
 
 
-async def add_external(bot: ConsoleBot, *, room: str, role: str, handle: str, name: str, email: str) -> int:
-    """An external member as `invite external` makes one: a Person with an ``ext.`` id on the school's
-    platform, their address, and a membership of the case."""
-    core = bot.core
-    now = core.clock.now()
-    with core.db.transaction() as s:
-        case = s.scalars(select(Case).where(Case.reference == room.upper())).one()
-        person = Person(platform="console", external_id=handle, display_name=name, created_at=now)
-        s.add(person)
-        s.flush()
-        s.add(ExternalContact(person_id=person.id, school_id=case.school_id, email=email, created_at=now))
-        case_repo.add_membership(
-            s,
-            case_id=case.id,
-            person_id=person.id,
-            role=role,
-            agency=None,
-            champion=False,
-            added_by_id=case.key_worker_id,
-            now=now,
-        )
-        return person.id
+async def add_external(bot: ConsoleBot, *, room: str, role: str, name: str, email: str) -> int:
+    """An external member, invited as a key worker does: `invite external "<name>" <email> <role>`."""
+    said = await bot.exec("sam", f'/tac invite external "{name}" {email} {role}', room=room)
+    assert f"Invited {name} to" in said, said
+    with bot.core.db.transaction() as s:
+        return s.scalars(select(ExternalContact.person_id).where(ExternalContact.email == email)).one()
+
+
+class Outbox:
+    """A mailer that keeps what it is given (the e-mails' own tests use a real SMTP server)."""
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    async def send(self, message: EmailMessage) -> None:
+        self.sent.append(message)
 
 
 Serve = Callable[..., TestServer]
@@ -108,13 +107,12 @@ Serve = Callable[..., TestServer]
 async def world(core: Core, bot: ConsoleBot) -> AsyncIterator[World]:
     room = await team(bot)
     person_id = await add_external(
-        bot, room=room, role="educational-psychologist", handle=EXTERNAL, name="Dr Ann Vale",
-        email="ann@example.org",
-    )  # fmt: skip
-    asked = await bot.exec("sam", f"/tac request ep-advice from @{EXTERNAL} due 2026-10-15", room=room)
+        bot, room=room, role="educational-psychologist", name=EXTERNAL, email="ann@example.org"
+    )
+    asked = await bot.exec("sam", f'/tac request ep-advice from "{EXTERNAL}" due 2026-10-15', room=room)
     assert "Asked" in asked, asked
     added = await bot.exec(
-        "sam", f'/tac action add "Observe Robin in class" owner @{EXTERNAL} due 2026-10-01', room=room
+        "sam", f'/tac action add "Observe Robin in class" owner "{EXTERNAL}" due 2026-10-01', room=room
     )
     assert "Added action 1" in added, added
     with core.db.transaction() as s:

@@ -24,6 +24,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.wait import WebDriverWait
 
 from storage.models import Action, FormSubmission, InputRequest
 from tests.bot.console.test_forms import EP
@@ -75,6 +76,21 @@ def _shoot(driver: WebDriver, name: str, backend: str) -> None:
 
 def _active(driver: WebDriver) -> WebElement:
     return driver.switch_to.active_element
+
+
+def _focused(driver: WebDriver, wanted: Callable[[WebElement], bool]) -> WebElement:
+    """The focused element once it is the one wanted (``autofocus`` and in-page links move the focus
+    after the page has loaded, not with it)."""
+    WebDriverWait(driver, 5).until(lambda d: wanted(_active(d)))
+    return _active(driver)
+
+
+def _id(value: str) -> Callable[[WebElement], bool]:
+    return lambda e: e.get_attribute("id") == value
+
+
+def _summary_link(field_id: str) -> Callable[[WebElement], bool]:
+    return lambda e: e.tag_name == "a" and (e.get_attribute("href") or "").endswith(f"#f-{field_id}")
 
 
 def _press(driver: WebDriver, *keys: str) -> None:
@@ -146,8 +162,7 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
         assert driver.title.startswith("Error: Educational psychology advice")
         summary = driver.find_element(By.CSS_SELECTOR, ".error-summary")
         assert "There is a problem" in summary.text and "Please answer this question." in summary.text
-        focused = _active(driver)  # the summary's first link has the focus
-        assert focused.tag_name == "a" and (focused.get_attribute("href") or "").endswith("#f-provision")
+        _focused(driver, _summary_link("provision"))  # the summary's first link has the focus
         kept = driver.find_element(By.ID, "f-involvement").get_attribute("value")
         assert kept == EP["involvement"]
         assert driver.find_element(By.ID, "f-provision").get_attribute("aria-invalid") == "true"
@@ -158,7 +173,7 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
 
     def submit_valid() -> None:
         _press(driver, Keys.ENTER)  # follow the summary's link: the focus goes to the field
-        assert _active(driver).get_attribute("id") == "f-provision"
+        _focused(driver, _id("f-provision"))
         _press(driver, str(EP["provision"]))
         _tab_to(driver, _button("Submit")).send_keys(Keys.ENTER)
         body = driver.find_element(By.TAG_NAME, "main").text
@@ -171,7 +186,8 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
     assert [r.state for r in world.rows(InputRequest)] == ["submitted"]
 
     def answer_chaser() -> None:
-        _press(driver, Keys.ENTER)  # "Back to your page" has the focus
+        _focused(driver, lambda e: e.tag_name == "a" and e.text.strip() == "Back to your page")
+        _press(driver, Keys.ENTER)
         assert driver.title.startswith("TAC-0001 (Robin)")
         _tab_to(driver, _link_to(f"/chaser/action/{world.action_id}/later")).send_keys(Keys.ENTER)
         assert driver.title.startswith("Need more time: Action 1")
@@ -191,7 +207,9 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
         _tab_to(driver, _button("Tell the key worker")).send_keys(Keys.ENTER)
         assert "Say what is blocking it." in driver.find_element(By.CSS_SELECTOR, ".error-summary").text
         _shoot(driver, "07-chaser-error", backend)
+        _focused(driver, _summary_link("reason"))
         _press(driver, Keys.ENTER)
+        _focused(driver, _id("f-reason"))
         _press(driver, "The room is booked until November")
         _tab_to(driver, _button("Tell the key worker")).send_keys(Keys.ENTER)
         assert "told the key worker" in driver.find_element(By.TAG_NAME, "main").text
@@ -200,7 +218,7 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
     note = world.bot.sent_to(user="sam")[-1]
     assert "The room is booked until November" in note.text
 
-    await world.bot.exec("sam", "/tac request pupil-voice from @ext.ann0001", room=world.room)
+    await world.bot.exec("sam", '/tac request pupil-voice from "Dr Ann Vale"', room=world.room)
     voice = max(r.id for r in world.rows(InputRequest))
 
     def other_pages() -> None:

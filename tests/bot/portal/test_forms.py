@@ -113,7 +113,7 @@ async def test_a_draft_is_saved_and_comes_back(world: World) -> None:
 
 
 async def test_every_field_type_and_the_emoji_scales_render_from_the_same_definitions(world: World) -> None:
-    await world.bot.exec("sam", "/tac request pupil-voice from @ext.ann0001", room=world.room)
+    await world.bot.exec("sam", '/tac request pupil-voice from "Dr Ann Vale"', room=world.room)
     request = max(r.id for r in world.rows(InputRequest))
     page = await (await world.client.get(world.path(f"/form/{request}"))).text()
     form = world.core.forms["pupil-voice"]
