@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import access
 from handlers.alias import check_alias, full_name_question
 from handlers.confirm import ask_first
@@ -224,7 +226,8 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
                 f"{case.reference} is closed, but its room could not be archived: {exc.message}"
             )
         _save_room(ask, room, room_id=room.external_id, state="archived", error=None)
-    return Reply.text("Closed ", Strong(case_title(case)), ".")
+    closed = Reply.text("Closed ", Strong(case_title(case)), ".")
+    return replace(closed, summary=f"Closed {case.reference}.")  # a notification names no alias
 
 
 async def list_cases(ask: Ask, cmd: c.Cases) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -136,14 +137,18 @@ async def join(ask: Ask, cmd: c.Invite, *, name: str, person_for: NewPerson) -> 
             private=False,
             mail=MailNote(Topic.ADDED, case.id),
         ),
+        summary=f"You have been added to the team around a child: {case.reference}",
     )
     done = Reply.text("Invited ", mention(person), f" to {case.reference} as {label}.")
     return with_directory_hint(ask, done, role=cmd.role, agency=cmd.agency)
 
 
-async def _tell(ask: Ask, user_id: str, message: Reply) -> None:
+async def _tell(ask: Ask, user_id: str, message: Reply, *, summary: str) -> None:
+    """DM them ``message``; its notification (``summary``) names the case by reference only."""
     with contextlib.suppress(PlatformError):  # the invitation stands; the room post told them
-        await ask.platform.direct_message(workspace=ask.workspace, user_id=user_id, reply=message)
+        await ask.platform.direct_message(
+            workspace=ask.workspace, user_id=user_id, reply=replace(message, summary=summary)
+        )
 
 
 async def remove(ask: Ask, cmd: c.Remove) -> Reply:

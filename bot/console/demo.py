@@ -146,17 +146,33 @@ SALT_ADVICE: dict[str, str | list[str]] = {
 }
 
 
-async def kim_answers_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:
-    """Kim Shah, outside the workspace, follows the link in her e-mail and submits the form on the portal
-    (what her browser posts to `serve`; the portal's tests drive a real browser)."""
-    from handlers.outside.portal import open_page, post_form
-
+def _kims_link(bot: ConsoleBot) -> str:
+    """The token of the personal link in the latest e-mail Kim was sent."""
     mailer = bot.core.outside.mailer if bot.core.outside is not None else None
     assert isinstance(mailer, PrintedMailer)
     latest = mailer.sent[-1].get_body(preferencelist=("plain",))
     assert latest is not None
     link = next(w for w in str(latest.get_content()).split() if "/portal/" in w)
-    token = link.rsplit("/portal/", 1)[1]
+    return link.rsplit("/portal/", 1)[1]
+
+
+async def kim_answers_the_poll_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Kim follows the poll e-mail's link and picks her dates on the portal."""
+    from handlers.outside.portal import answer_poll, open_page
+
+    token = _kims_link(bot)
+    page = await open_page(bot.core, token)
+    assert page.poll is not None
+    said = await answer_poll(bot.core, token, page.poll.review_id, {1: "can", 2: "cannot"})
+    bot.replied("kim", Reply.text(f"(the portal) {page.reference}: {said}"))
+
+
+async def kim_answers_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:
+    """Kim Shah, outside the workspace, follows the link in her e-mail and submits the form on the portal
+    (what her browser posts to `serve`; the portal's tests drive a real browser)."""
+    from handlers.outside.portal import open_page, post_form
+
+    token = _kims_link(bot)
     page = await open_page(bot.core, token)
     form = page.forms[-1]
     done = await post_form(bot.core, token, form.request_id, SALT_ADVICE, submit=True)
@@ -284,6 +300,9 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac plan export", room="tac-0001"),
     Say("sam", "/tac review poll 3/11 14:30, 5/11 09:00", room="tac-0001"),
     Run("The reminder clock ticks: Kim Shah gets the date poll by e-mail", reminder_clock_ticks),
+    Run(
+        "Kim answers the date poll on the portal, from the e-mail's link", kim_answers_the_poll_on_the_portal
+    ),
     Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
     Say("sam", "/tac review poll", room="tac-0001"),
     Say("sam", '/tac review pick 1 where "Meeting room 2"', room="tac-0001"),

@@ -60,7 +60,7 @@ async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
                 now=ask.now,
                 cal=calendar_for(s, ask, school_id=case.school_id),
             )
-        request_id, title = request.id, case_title(case)
+        request_id, title, reference = request.id, case_title(case), case.reference
     asked = reply(
         para(
             "Record the review meeting of ",
@@ -74,7 +74,7 @@ async def review_record_form(ask: Ask, cmd: c.ReviewRecordForm) -> Reply:
                 "and the next review is fixed.",
             )
         ),
-        summary=f"Record the review of {title}",
+        summary=f"Record the review of {reference}",  # a notification names no alias
     )
     return replace(asked, opens_form=str(request_id))
 
