@@ -54,7 +54,7 @@ def audit_command(settings: Settings, args: argparse.Namespace) -> int:
 def data_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import data_cipher, open_database
     from storage.crypto import new_key
-    from storage.repo import pupils
+    from storage.repo import sealed
 
     if args.data_command == "new-key":
         print(new_key())
@@ -66,7 +66,7 @@ def data_command(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings)
     try:
         with db.transaction() as s:
-            count = pupils.rotate_all(s, cipher=cipher)
+            count = sealed.rotate_all(s, cipher=cipher)
     finally:
         db.dispose()
     print(f"Re-encrypted {count} stored values with the first key of TACBOT_DATA_KEY.")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from bot.cli import main
 from storage.crypto import DataCipher, new_key
+from storage.models import SlackBot
 
 
 def test_audit_verify_counts_an_intact_trail_and_names_the_first_bad_row(
@@ -63,6 +67,30 @@ def test_data_key_new_and_rotate(
     monkeypatch.setenv("TACBOT_DATA_KEY", f"{new_key()},{key}")
     assert main(["data", "rotate-key"]) == 0
     assert "Re-encrypted 0 stored values" in capsys.readouterr().out
+    # A workspace installed through OAuth: its sealed Slack tokens are re-encrypted too.
+    old = DataCipher(key)
+    engine = create_engine(f"sqlite:///{tmp_path / 'keys.db'}")
+    with Session(engine) as s, s.begin():
+        s.add(
+            SlackBot(
+                client_id="C1",
+                app_id="A1",
+                team_id="T1",
+                bot_token=old.encrypt("xoxb-1"),
+                bot_refresh_token=old.encrypt("xoxe-1"),
+                installed_at=datetime(2026, 9, 1),
+            )
+        )
+    newest = new_key()
+    monkeypatch.setenv("TACBOT_DATA_KEY", f"{newest},{key}")
+    assert main(["data", "rotate-key"]) == 0
+    assert "Re-encrypted 2 stored values" in capsys.readouterr().out
+    with Session(engine) as s:
+        bot = s.scalars(select(SlackBot)).one()
+        assert bot.bot_token is not None and bot.bot_refresh_token is not None
+        assert DataCipher(newest).decrypt(bot.bot_token) == "xoxb-1"  # the old key is no longer needed
+        assert DataCipher(newest).decrypt(bot.bot_refresh_token) == "xoxe-1"
+    engine.dispose()
 
 
 def test_production_refuses_to_start_without_a_data_key(
