@@ -10,7 +10,7 @@ from handlers.clock import Clock, SystemClock
 from handlers.core import Core
 from handlers.forms.library import FormLibrary
 from handlers.outside.config import MailConfigError, Outside
-from handlers.outside.links import LinkSigner, portal_secret
+from handlers.outside.links import LinkSigner, portal_secrets
 from handlers.outside.mailer import Mailer
 from handlers.platform import ChatPlatform
 from storage import migrate
@@ -113,7 +113,7 @@ def outside_for(settings: Settings, *, clock: Clock, mailer: Mailer | None = Non
                 "TACBOT_ENV=production refuses TACBOT_SMTP_STARTTLS=false: e-mail would leave unencrypted"
             )
     key = settings.data_key.get_secret_value().strip() if settings.data_key is not None else ""
-    secret = portal_secret(key) if key else secrets.token_bytes(32)
+    keys = portal_secrets(key) if key else [secrets.token_bytes(32)]
     if mailer is None and settings.smtp_host:
         from bot.mail.smtp import SmtpMailer
 
@@ -126,7 +126,7 @@ def outside_for(settings: Settings, *, clock: Clock, mailer: Mailer | None = Non
         )
     return Outside(
         public_url=settings.base_url,
-        links=LinkSigner(secret, clock=clock, days=settings.link_days),
+        links=LinkSigner(keys, clock=clock, days=settings.link_days),
         mailer=mailer,
         mail_from=settings.mail_from or "TAC Bot <tacbot@localhost>",
         slack_connect=settings.slack_connect,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -35,15 +36,18 @@ class LinkClaim:
     case_id: int
 
 
-def portal_secret(data_key: str) -> bytes:
-    """The links' signing key, derived from ``TACBOT_DATA_KEY`` (its newest key) so that there is no
-    second secret to keep; rotating the data key also retires every link made with the old one."""
-    newest = data_key.split(",")[0].strip().encode()
-    return hmac.new(newest, b"tacbot portal links v1", hashlib.sha256).digest()
+def portal_secrets(data_key: str) -> list[bytes]:
+    """A signing key derived from each key of ``TACBOT_DATA_KEY``, newest first: new links are signed with
+    the first, and links signed with an older one open while that key is still listed (a rotation)."""
+    keys = [k.strip().encode() for k in data_key.split(",") if k.strip()]
+    return [hmac.new(k, b"tacbot portal links v1", hashlib.sha256).digest() for k in keys]
 
 
 class LinkSigner:
-    def __init__(self, secret: bytes, *, clock: Clock, days: int) -> None:
+    def __init__(self, secret: bytes | Sequence[bytes], *, clock: Clock, days: int) -> None:
+        """``secret``: one key, or several newest first (only the first signs; all verify)."""
+        keys = [secret] if isinstance(secret, bytes) else list(secret)
+        secret = keys[0]
         clock_ = clock
 
         class _ClockSigner(TimestampSigner):
@@ -52,7 +56,8 @@ class LinkSigner:
 
         self._clock = clock
         self._forms_key = hmac.new(secret, b"tacbot portal forms v1", hashlib.sha256).digest()
-        self._serializer = URLSafeTimedSerializer(secret, salt=SALT, signer=_ClockSigner)
+        # itsdangerous signs with the last key of a list and verifies with any of them.
+        self._serializer = URLSafeTimedSerializer(list(reversed(keys)), salt=SALT, signer=_ClockSigner)
         self.lifetime = timedelta(days=days)
 
     def make(self, *, person_id: int, case_id: int) -> str:
