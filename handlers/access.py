@@ -83,7 +83,7 @@ def case_for(session: Session, ask: Ask, who: Asker, ref: str | None) -> CaseAcc
         case = case_repo.get_case_by_room(
             session, platform=ask.command.actor.platform, room_external_id=ask.command.room_id
         )
-        if case is None:
+        if case is None or case.school_id != who.school.id:  # another school's room is no case room here
             raise UsageError(
                 "Which case? This room is not a case room.",
                 hint="Name the case, like `status case TAC-0007`, or type the command in the case's room.",

@@ -39,7 +39,14 @@ def _own_draft(s: Session, actor: Actor, key: str) -> tuple[Concern, Person]:
     number = concern_id(key)
     concern = repo.get(s, concern_id=number) if number is not None else None
     person = people.find_person(s, platform=actor.platform, external_id=actor.user_id)
-    if concern is None or person is None or concern.raised_by_id != person.id:
+    school = people.find_school(s, platform=actor.platform, external_id=actor.workspace)
+    if (
+        concern is None
+        or person is None
+        or school is None
+        or concern.school_id != school.id  # pressed in another school's workspace
+        or concern.raised_by_id != person.id
+    ):
         raise _refusal()
     if concern.state != "draft":
         raise NotAllowed(

@@ -33,8 +33,10 @@ async def start_concern(ask: Ask, cmd: c.ConcernStart) -> Reply:
             case = case_repo.get_case_by_room(
                 s, platform=ask.command.actor.platform, room_external_id=ask.command.room_id
             )
-            member = case is not None and case_repo.active_membership(
-                s, case_id=case.id, person_id=who.person.id
+            member = (
+                case is not None
+                and case.school_id == who.school.id
+                and case_repo.active_membership(s, case_id=case.id, person_id=who.person.id)
             )
             case_id = case.id if case is not None and member else None
         concern = repo.start(

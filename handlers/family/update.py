@@ -108,8 +108,16 @@ def _key_workers_draft(s: Session, actor: Actor, update_id: int | None) -> _Draf
     """The draft, for the key worker of its case (open, same school); anyone else: a refusal."""
     update = repo.get(s, update_id=update_id) if update_id is not None else None
     person = people.find_person(s, platform=actor.platform, external_id=actor.user_id)
+    school = people.find_school(s, platform=actor.platform, external_id=actor.workspace)
     case = s.get(Case, update.case_id) if update is not None else None
-    if update is None or person is None or case is None or case.key_worker_id != person.id:
+    if (
+        update is None
+        or person is None
+        or case is None
+        or school is None
+        or case.school_id != school.id  # pressed in another school's workspace
+        or case.key_worker_id != person.id
+    ):
         raise NotAllowed("Sorry, that draft is not yours.")
     if case.status != "open":
         raise NotAllowed(f"{case.reference} is closed; it can no longer change.")

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import access
@@ -26,7 +25,7 @@ from handlers.platform import PlatformError
 from handlers.render import case_title, mention
 from handlers.replies import Note, Reply, Span, Strong, para, reply
 from storage import audit
-from storage.models import Case, InputRequest, Person, School
+from storage.models import Case, InputRequest, Person
 from storage.repo import cases as case_repo
 from storage.repo import forms as form_repo
 from storage.repo import people
@@ -115,9 +114,7 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
     if request is None or person is None:
         raise _refusal()
     case = s.get(Case, request.case_id)
-    school = s.scalars(
-        select(School).where(School.platform == actor.platform, School.external_id == actor.workspace)
-    ).one_or_none()
+    school = people.find_school(s, platform=actor.platform, external_id=actor.workspace)
     if case is None or school is None or case.school_id != school.id:
         raise _refusal()
     asked = person.id == request.requested_of_id and case_repo.active_membership(

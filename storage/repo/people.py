@@ -11,10 +11,15 @@ from storage import audit
 from storage.models import Person, School, Senco
 
 
-def get_or_create_school(session: Session, *, platform: str, external_id: str, now: datetime) -> School:
-    school = session.scalars(
+def find_school(session: Session, *, platform: str, external_id: str) -> School | None:
+    """The school of a workspace (Slack team, Teams tenant), if it has asked anything yet."""
+    return session.scalars(
         select(School).where(School.platform == platform, School.external_id == external_id)
     ).one_or_none()
+
+
+def get_or_create_school(session: Session, *, platform: str, external_id: str, now: datetime) -> School:
+    school = find_school(session, platform=platform, external_id=external_id)
     if school is None:
         school = School(platform=platform, external_id=external_id, name="", case_seq=0, created_at=now)
         session.add(school)
