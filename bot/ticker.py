@@ -58,8 +58,8 @@ def ticker_for(
     core: Core, *, tz: ZoneInfo, first_run: datetime | None = None, on_tick: OnTick | None = None
 ) -> AsyncIOScheduler:
     """The clock ticking this core: its jobs added (and the weekly retention check), not started.
-    ``on_tick`` hears each pass's stats. Each job runs off the event loop in a database worker thread
-    (``handlers.offload``); its messages still go out on the server's loop."""
+    ``on_tick`` hears each pass's stats. Each job (the retention check too) runs off the event loop in a
+    database worker thread (``handlers.offload``); its messages still go out on the server's loop."""
     sched = make_ticker(
         tz=tz,
         tick=partial(off_loop, core, partial(every_pass, on_tick=on_tick)),
@@ -67,9 +67,8 @@ def ticker_for(
         first_run=first_run,
     )
     sched.add_job(
-        weekly_retention,
+        partial(off_loop, core, weekly_retention),
         CronTrigger(day_of_week="mon", hour=7, minute=30, timezone=tz),
-        args=[core],
         id=RETENTION,
         name="the weekly retention check",
         coalesce=True,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from apscheduler.jobstores.memory import MemoryJobStore
 
@@ -46,6 +48,29 @@ async def test_the_retention_check_runs_weekly_on_monday_morning(core: Core) -> 
         assert job.coalesce and job.max_instances == 1
     finally:
         sched.shutdown(wait=False)
+
+
+async def test_the_retention_check_runs_off_the_event_loop(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like the other clock jobs, its database work runs in a database worker thread (``off_loop``)."""
+    from bot import ticker
+    from bot.ticker import RETENTION
+
+    threads: list[threading.Thread] = []
+
+    async def notify(core: Core, *, now: datetime) -> None:
+        threads.append(threading.current_thread())
+
+    monkeypatch.setattr(ticker, "notify_retention", notify)
+    sched = ticker_for(core, tz=LONDON)
+    sched.start(paused=True)
+    try:
+        job = sched.get_job(RETENTION)
+        await job.func(*job.args, **job.kwargs)
+    finally:
+        sched.shutdown(wait=False)
+    assert threads and threads[0] is not threading.main_thread()
 
 
 async def test_the_server_starts_and_stops_the_clock(core: Core) -> None:
