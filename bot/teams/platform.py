@@ -203,6 +203,12 @@ class TeamsPlatform:
         return known[1]
 
     async def create_private_room(self, *, workspace: str, name: str, topic: str) -> str:
+        home = self.config.app_tenant_id
+        if home and workspace.lower() != home.lower():  # the rooms' team is another school's tenant
+            raise PlatformError(
+                "Case rooms in Teams are set up for another school's tenant, so this case has no room.",
+                hint="The team, plan and reminders work in 1:1 chats; ask your administrator.",
+            )
         if self.graph is not None:
             return await self._create_channel(name=name, topic=topic)
         if not self.config.channel_id:
