@@ -205,7 +205,7 @@ async def roster(ask: Ask, cmd: c.Team) -> Reply:
         if m.champion:
             spans += [" · ", Strong("champion")]
         if is_external(p.external_id):
-            spans.append(" · outside the workspace (by e-mail)")
+            spans.append(" · external (by e-mail)")
         items.append(tuple(spans))
     blocks: list[Block] = [Heading(f"Team around {case_title(case)}"), Bullets(tuple(items))]
     if not any(m.champion for m in members):

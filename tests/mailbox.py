@@ -51,7 +51,7 @@ def html_of(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
-LINK = re.compile(r"https?://[^\s/]+/portal/[A-Za-z0-9_.\-]+(?:/chaser/[a-z_]+/\d+/[a-z]+)?")
+LINK = re.compile(r"https?://[^\s/]+/portal/[A-Za-z0-9_.\-]+(?:/chaser/[a-z_]+/\d+/[a-z]+|/form/\d+)?")
 
 
 def links_in(message: EmailMessage) -> list[str]:

@@ -153,7 +153,7 @@ def _kims_link(bot: ConsoleBot) -> str:
     latest = mailer.sent[-1].get_body(preferencelist=("plain",))
     assert latest is not None
     link = next(w for w in str(latest.get_content()).split() if "/portal/" in w)
-    return link.rsplit("/portal/", 1)[1]
+    return link.rsplit("/portal/", 1)[1].split("/")[0]
 
 
 async def kim_answers_the_poll_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:

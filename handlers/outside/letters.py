@@ -90,7 +90,11 @@ def letter(
     subject_id: int | None,
     calendar: bytes | None,
 ) -> Letter:
-    link = outside.link(person_id=person_id, case_id=case_id)
+    # A form's e-mails open the form itself (its page names the case and links back to theirs).
+    opens_form = topic in (Topic.FORM, Topic.FORM_DUE, Topic.FORM_OVERDUE) and subject_id is not None
+    link = outside.link(
+        person_id=person_id, case_id=case_id, path=f"/form/{subject_id}" if opens_form else ""
+    )
     answers: tuple[tuple[str, str], ...] = ()
     chased = _CHASED.get(topic)
     if chased is not None and subject_id is not None:
@@ -116,6 +120,7 @@ def message(outside: Outside, item: Letter) -> EmailMessage:
         "name": item.greeting_name,
         "line": line,
         "link": item.link,
+        "link_label": "The form" if "/form/" in item.link else "Your page",
         "answers": item.answers,
         "days": outside.links.lifetime.days,
         "reference": item.reference,

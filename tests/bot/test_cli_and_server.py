@@ -44,7 +44,7 @@ async def test_demo_plays_a_whole_case() -> None:
         "Invited Kim Shah to TAC-0001",
         "[e-mail to kim.shah@nhs.example] TAC-0001: a form is asked of you",
         "(the portal) TAC-0001: Speech and language therapy advice: Thank you.",
-        "Kim Shah · Speech and language therapist · NHS Speech and Language Therapy · outside the workspace",
+        "Kim Shah · Speech and language therapist · NHS Speech and Language Therapy · external (by e-mail)",
     ):
         assert expected in text, expected
     assert "went wrong" not in text

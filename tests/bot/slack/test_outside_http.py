@@ -87,7 +87,7 @@ async def test_invite_external_over_slack(
     else:
         assert shared == []  # off, or refused (not_paid) and quietly left to e-mail
     await slack.command("U0SAM", "team", channel=room_id)
-    assert "outside the workspace (by e-mail)" in slack.replies()
+    assert "external (by e-mail)" in slack.replies()
     await slack.command("U0SAM", 'request ep-advice from "Dr Ann Vale" due in 2 weeks', channel=room_id)
     assert "Dr Ann Vale" in slack.replies()
     await run_due(core, now=clock.now())

@@ -29,7 +29,7 @@ async def test_invite_external_welcomes_by_email_with_a_personal_link(
     bot: ConsoleBot, team: str, mailbox: Mailbox, clock: ManualClock, outside: Outside
 ) -> None:
     roster = await bot.exec("sam", "/tac team", room=team)
-    assert "Dr Ann Vale · Educational psychologist · County EP Service · outside the workspace" in roster
+    assert "Dr Ann Vale · Educational psychologist · County EP Service · external (by e-mail)" in roster
     assert "Jo Taylor · Parent or carer" in roster or "Jo Taylor" in roster
     room_posts = "\n".join(d.text for d in bot.sent_to(room=team))
     assert "Dr Ann Vale joined the team" in room_posts
