@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from handlers.outside.ids import is_external
 from handlers.outside.topics import Topic
 
 
@@ -158,6 +159,8 @@ def plain(spans: tuple[Span, ...] | list[Span]) -> str:
     for span in spans:
         if isinstance(span, str):
             out.append(span)
+        elif isinstance(span, Mention) and is_external(span.user_id):
+            out.append(span.name or "someone")  # reached by e-mail: no handle to show, no id to leak
         elif isinstance(span, Mention):
             out.append(f"@{span.name or span.user_id}")
         else:

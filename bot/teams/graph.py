@@ -19,6 +19,7 @@ TokenProvider = Callable[[], Awaitable[str]]
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 DESCRIPTION_CHARS = 1024  # a channel description's limit in Graph
 USERS_BIND = "https://graph.microsoft.com/v1.0/users('{}')"
+GUEST_TIMEOUT = 20.0  # seconds: a guest invitation waits inside `invite external`, which must not hang
 
 
 def msal_token_provider(
@@ -60,20 +61,29 @@ class GraphError(PlatformError):
 class GraphClient:
     """Just the calls TAC Bot makes: channels and their members in one team."""
 
-    def __init__(self, *, base_url: str, token: TokenProvider, team_id: str) -> None:
+    def __init__(
+        self, *, base_url: str, token: TokenProvider, team_id: str, guest_timeout: float = GUEST_TIMEOUT
+    ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.token = token
         self.team_id = team_id
+        self.guest_timeout = guest_timeout
 
     async def _call(
-        self, method: str, path: str, body: dict[str, Any] | None = None, *, upload: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        upload: bytes | None = None,
+        seconds: float = 60.0,
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {await self.token()}"}
         if upload is not None:
             headers["Content-Type"] = "application/octet-stream"
         try:
             async with (
-                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=seconds)) as session,
                 session.request(
                     method, self.base_url + path, json=body, data=upload, headers=headers
                 ) as response,
@@ -82,8 +92,8 @@ class GraphClient:
                     await response.json(content_type=None) if response.content_length != 0 else {}
                 ) or {}
                 status = response.status
-        except aiohttp.ClientError as exc:
-            log.warning("Graph %s %s failed: %s", method, path, exc)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Graph %s %s failed: %s", method, path, type(exc).__name__)
             raise PlatformError("Microsoft Teams could not be reached; try again shortly.") from exc
         if status >= 400:
             code = str((data.get("error") or {}).get("code") or status)
@@ -110,6 +120,46 @@ class GraphClient:
             await self._call("POST", self._channel(channel_id, "/members"), _member(user, owner=False))
         except GraphError as exc:
             if exc.status != 409:  # already a member
+                raise
+
+    async def invite_guest(self, *, email: str, name: str, redirect_url: str) -> str:
+        """``POST /invitations``: a B2B guest account for ``email`` in the tenant, Microsoft's own invitation
+        e-mail sent to them (redeemed, it lands on ``redirect_url``); returns the guest's Entra object id.
+
+        Inviting an address again answers the same user (Graph re-sends the invitation)."""
+        body = {
+            "invitedUserEmailAddress": email,
+            "invitedUserDisplayName": name,
+            "inviteRedirectUrl": redirect_url,
+            "sendInvitationMessage": True,
+        }
+        data = await self._call("POST", "invitations", body, seconds=self.guest_timeout)
+        user = str((data.get("invitedUser") or {}).get("id") or "")
+        if not user:
+            raise PlatformError("Microsoft 365 made the invitation but named no guest account.")
+        return user
+
+    async def add_team_guest(self, *, user: str) -> None:
+        """``POST /teams/{team}/members``: the guest into the team (a private channel's members must be
+        members of its team first), with the ``guest`` role; already a member is fine."""
+        body = _member(user, owner=False) | {"roles": ["guest"]}
+        try:
+            await self._call("POST", f"teams/{self.team_id}/members", body, seconds=self.guest_timeout)
+        except GraphError as exc:
+            if exc.status != 409:
+                raise
+
+    async def add_channel_guest(self, *, channel_id: str, user: str) -> None:
+        """The guest into the case's private channel (``roles: []``, like any member)."""
+        try:
+            await self._call(
+                "POST",
+                self._channel(channel_id, "/members"),
+                _member(user, owner=False),
+                seconds=self.guest_timeout,
+            )
+        except GraphError as exc:
+            if exc.status != 409:
                 raise
 
     async def remove_member(self, *, channel_id: str, user: str) -> None:

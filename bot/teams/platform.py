@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -273,6 +274,39 @@ class TeamsPlatform:
                     private=False,
                 ),
             )
+
+    async def invite_guest(
+        self, *, workspace: str, room_id: str, email: str, name: str, slack_connect: bool
+    ) -> bool:
+        """A member outside the tenant asked into the case's private channel as a guest, through Graph:
+        ``POST /invitations`` (Microsoft e-mails them an invitation), then the guest into the team
+        (``roles: ["guest"]``) and into the channel. Without Graph (a thread-per-case room) there is no
+        channel to join. Any refusal (a tenant that allows no guests, a permission not granted, a timeout)
+        is logged by its status alone, never the address: TAC Bot's e-mail and the portal carry on."""
+        if self.graph is None:
+            return False
+        step = "invitation"
+        try:
+            user = await self.graph.invite_guest(
+                email=email, name=name, redirect_url=self.channel_url(workspace, room_id)
+            )
+            step = "team"
+            await self.graph.add_team_guest(user=user)
+            step = "channel"
+            await self.graph.add_channel_guest(channel_id=room_id, user=user)
+        except GraphError as exc:
+            log.info("teams guest not added (%s): %s", step, exc.status)
+            return False
+        except PlatformError:  # not reached (a timeout, no answer) or no token
+            log.info("teams guest not added (%s): no answer", step)
+            return False
+        return True
+
+    def channel_url(self, workspace: str, room_id: str) -> str:
+        """A link that opens the case's channel in Teams (where a redeemed invitation lands)."""
+        assert self.graph is not None
+        query = urlencode({"groupId": self.graph.team_id, "tenantId": workspace})
+        return f"https://teams.microsoft.com/l/channel/{quote(room_id, safe='')}/case?{query}"
 
     def _room_label(self, room_id: str) -> str:
         known = self.refs.user(room_id, kind="room")

@@ -22,6 +22,7 @@ from bot.teams.platform import TeamsPlatform
 from bot.teams.refs import References
 from handlers.clock import ManualClock
 from handlers.core import Core
+from handlers.outside.config import Outside
 from storage.engine import Database
 from tests.bot.teams.fakes import PEOPLE, FakeConnector, FakeGraph, Sent, message, submit
 
@@ -73,6 +74,7 @@ async def start_harness(
     *,
     graph: bool,
     credentials: ServiceClientCredentialsFactory | None = None,
+    outside: Outside | None = None,
     **values: str,
 ) -> TeamsHarness:
     connector = FakeConnector()
@@ -97,7 +99,9 @@ async def start_harness(
         graph=graph_client,
         clock=clock,
     )
-    core = Core(db=db, clock=clock, platforms={"console": ConsolePlatform(), "teams": platform})
+    core = Core(
+        db=db, clock=clock, platforms={"console": ConsolePlatform(), "teams": platform}, outside=outside
+    )
     add_sencos(db, [("teams", PEOPLE["sam"].id)], clock=clock, added_by="tests")
     client = TestClient(TestServer(make_app(core, plugins=[teams_plugin(config_settings)])))
     await client.start_server()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -171,13 +172,20 @@ class FakeConnector:
 
 @dataclass
 class FakeGraph:
-    """Microsoft Graph: private channels of one team and their members."""
+    """Microsoft Graph: private channels of one team and their members, and B2B guest invitations.
+
+    ``guests`` is the tenant's policy: ``allowed``; ``refused`` (external collaboration off: ``POST
+    /invitations`` answers 403); ``silent`` (Graph never answers it: the client's timeout must end it)."""
 
     calls: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     archived: set[str] = field(default_factory=set)
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # channel -> file name -> content
+    guests: Literal["allowed", "refused", "silent"] = "allowed"
+    invited: dict[str, str] = field(default_factory=dict)  # address (lower case) -> guest's object id
+    team_members: dict[str, list[str]] = field(default_factory=dict)  # object id -> roles in the team
+    release: asyncio.Event = field(default_factory=asyncio.Event)  # ends a ``silent`` wait at close
     server: TestServer | None = None
     token: str = "graph-token"
     drive: str = "b!oakPrimarySenTeamDrive"
@@ -194,8 +202,71 @@ class FakeGraph:
         await self.server.start_server()
 
     async def close(self) -> None:
+        self.release.set()
         if self.server is not None:
             await self.server.close()
+
+    def guest_calls(self) -> list[tuple[str, str, dict[str, Any] | None]]:
+        """The invitation and the team's membership calls (channel calls are in ``calls`` too)."""
+        return [c for c in self.calls if c[1] == "invitations" or re.fullmatch(r"teams/[^/]+/members", c[1])]
+
+    async def _invite(self, body: dict[str, Any]) -> web.Response:
+        """``POST /invitations`` as Graph answers it: 201 and the invitation, its ``invitedUser``."""
+        if not body.get("invitedUserEmailAddress") or not body.get("inviteRedirectUrl"):
+            return web.json_response({"error": {"code": "BadRequest"}}, status=400)
+        if self.guests == "silent":
+            await self.release.wait()
+            return web.json_response({"error": {"code": "GatewayTimeout"}}, status=504)
+        if self.guests == "refused":
+            return web.json_response(
+                {
+                    "error": {
+                        "code": "Authorization_RequestDenied",
+                        "message": "Guest invitations not allowed for your company.",
+                    }
+                },
+                status=403,
+            )
+        address = str(body["invitedUserEmailAddress"]).lower()
+        user = self.invited.setdefault(address, f"c0ffee00-0000-4000-8000-{len(self.invited) + 1:012d}")
+        answer = {
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#invitations/$entity",
+            "id": f"invitation-{user}",
+            "inviteRedeemUrl": "https://login.microsoftonline.com/redeem?rd=https%3a%2f%2finvitations",
+            "invitedUserDisplayName": body.get("invitedUserDisplayName"),
+            "invitedUserType": "Guest",
+            "invitedUserEmailAddress": body["invitedUserEmailAddress"],
+            "sendInvitationMessage": bool(body.get("sendInvitationMessage")),
+            "resetRedemption": False,
+            "inviteRedirectUrl": body["inviteRedirectUrl"],
+            "status": "PendingAcceptance",
+            "invitedUserMessageInfo": {
+                "messageLanguage": None,
+                "ccRecipients": [],
+                "customizedMessageBody": None,
+            },
+            "invitedUser": {"id": user},
+        }
+        return web.json_response(answer, status=201)
+
+    async def _team_member(self, body: dict[str, Any]) -> web.Response:
+        """``POST /teams/{team}/members``: a guest may be neither an owner nor a plain member."""
+        user = _user(body)
+        roles = list(body.get("roles") or [])
+        if body.get("@odata.type") != "#microsoft.graph.aadUserConversationMember":
+            return web.json_response({"error": {"code": "BadRequest"}}, status=400)
+        if user in self.invited.values() and roles != ["guest"]:
+            return web.json_response({"error": {"code": "BadRequest"}}, status=400)
+        if user in self.team_members:
+            return web.json_response({"error": {"code": "Conflict"}}, status=409)
+        self.team_members[user] = roles
+        member = {
+            "@odata.type": "#microsoft.graph.aadUserConversationMember",
+            "id": f"tm-{user}",
+            "roles": roles,
+            "userId": user,
+        }
+        return web.json_response(member, status=201)
 
     async def _route(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
@@ -207,7 +278,11 @@ class FakeGraph:
         self.calls.append((request.method, path, body))
         if request.method == "POST" and body is None:  # Graph answers a body-less create with 400
             return web.json_response({"error": {"code": "BadRequest"}}, status=400)
+        if path == "invitations" and request.method == "POST":
+            return await self._invite(body)
         parts = path.split("/")  # teams/{team}/channels[/{channel}[/members[/{id}]|/archive]]
+        if parts[2:] == ["members"] and request.method == "POST":
+            return await self._team_member(body)
         if request.method == "POST" and len(parts) == 3:
             if any(c["displayName"] == body["displayName"] for c in self.channels.values()):
                 return web.json_response({"error": {"code": "NameAlreadyExists"}}, status=409)
@@ -219,6 +294,8 @@ class FakeGraph:
         if channel_id not in self.channels:
             return web.json_response({"error": {"code": "NotFound"}}, status=404)
         if parts[4:] == ["members"] and request.method == "POST":
+            if _user(body) in self.invited.values() and _user(body) not in self.team_members:
+                return web.json_response({"error": {"code": "BadRequest"}}, status=400)  # not in the team
             if _user(body) in self.members[channel_id]:
                 return web.json_response({"error": {"code": "Conflict"}}, status=409)
             self.members[channel_id].append(_user(body))

@@ -102,3 +102,18 @@ def test_a_refusal_is_marked_and_an_empty_reply_still_says_something() -> None:
     card = render_card(Reply(summary="Nothing to show"))
     assert_valid_card(card)
     assert card["body"][0]["text"] == "Nothing to show"
+
+
+def test_a_member_outside_the_tenant_is_named_not_mentioned() -> None:
+    """An ``ext.`` member has no Teams account: their name in plain text, no <at> tag, no entity."""
+    outsider = Mention(user_id="ext.0123456789abcdef", name="Dr <Ann> Vale")
+    card = render_card(Reply.text(outsider, " joined the team, with ", SAM, ".", private=False))
+    assert_valid_card(card)
+    text = card["body"][0]["text"]
+    assert text.startswith("Dr \\<Ann\\> Vale joined the team")  # escaped like any text
+    assert "<at>Dr" not in text and "ext." not in str(card)
+    assert card["fallbackText"] == "Dr <Ann> Vale joined the team, with @Sam Senco."
+    assert [e["mentioned"]["id"] for e in card["msteams"]["entities"]] == ["29:1sam"]
+    nameless = render_card(Reply.text(Mention(user_id="ext.0123456789abcdef"), " joined.", private=False))
+    assert "ext." not in str(nameless) and "msteams" not in nameless
+    assert nameless["body"][0]["text"] == "someone joined." == nameless["fallbackText"]

@@ -1,0 +1,177 @@
+"""People outside the tenant, on Teams over HTTP: `invite external` through /api/messages. With Graph and
+a tenant that allows guests, a B2B invitation (`POST /invitations`), the guest into the team and into the
+case's private channel; a tenant that refuses guests (or a Graph that never answers) changes nothing but
+that; without Graph there is nothing to call. E-mail and the portal carry on either way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from bot.mail.smtp import SmtpMailer
+from handlers.chasing.delivery import run_due
+from handlers.clock import ManualClock
+from handlers.outside.config import Outside
+from handlers.outside.links import LinkSigner
+from storage.engine import Database
+from storage.models import OutgoingMail
+from tests.bot.teams.conftest import CASE_CHANNEL, TeamsHarness, start_harness, stop_harness
+from tests.bot.teams.fakes import PEOPLE
+from tests.bot.teams.fixtures import TENANT
+from tests.mailbox import Mailbox, text_of
+
+pytestmark = pytest.mark.asyncio
+
+EP = "ann.vale@county.example"
+TEAM = "team-oak-primary"
+INVITE = f'invite external "Dr Ann Vale" {EP} educational-psychologist agency "County EP"'
+WELCOME = "TAC-0001: you are on the team around a child"
+
+
+def _outside(clock: ManualClock, mailbox: Mailbox) -> Outside:
+    return Outside(
+        public_url="https://tac.school.example",
+        links=LinkSigner(b"t" * 32, clock=clock, days=14),
+        mailer=SmtpMailer(host=mailbox.host, port=mailbox.port, username=None, password=None, starttls=False),
+    )
+
+
+@pytest.fixture
+async def teams(db: Database, clock: ManualClock, mailbox: Mailbox) -> AsyncIterator[TeamsHarness]:
+    """Case rooms as Graph private channels, and e-mail on."""
+    harness = await start_harness(db, clock, graph=True, outside=_outside(clock, mailbox))
+    yield harness
+    await stop_harness(harness)
+
+
+@pytest.fixture
+async def teams_threads(db: Database, clock: ManualClock, mailbox: Mailbox) -> AsyncIterator[TeamsHarness]:
+    """No Graph (case rooms are threads in one channel), and e-mail on."""
+    harness = await start_harness(
+        db, clock, graph=False, outside=_outside(clock, mailbox), TACBOT_TEAMS_CHANNEL_ID=CASE_CHANNEL
+    )
+    yield harness
+    await stop_harness(harness)
+
+
+async def _case(teams: TeamsHarness) -> str:
+    assert "Opened case TAC-0001" in await teams.say("sam", "open Robin")
+    if teams.graph is not None:
+        room = next(iter(teams.graph.channels))
+    else:
+        room = teams.connector.created[-1]["channelData"]["channel"]["id"]
+        room = next(s.conversation for s in teams.connector.sent if s.conversation.startswith(room))
+    assert "Recorded consent" in await teams.say("sam", 'consent given by "Jo Taylor" scope all', room=room)
+    return room
+
+
+def _no_mention_of_outsiders(teams: TeamsHarness) -> None:
+    """No card the bot sent @mentions an external member: they are named in plain text."""
+    for sent in teams.connector.sent:
+        entities = ((sent.activity.get("attachments") or [{}])[0].get("content") or {}).get("msteams") or {}
+        assert all(not e["mentioned"]["id"].startswith("ext.") for e in entities.get("entities", []))
+        assert "<at>Dr Ann Vale</at>" not in str(sent.activity)
+        assert "ext." not in sent.text
+
+
+async def _welcomed(teams: TeamsHarness, mailbox: Mailbox, clock: ManualClock) -> None:
+    with teams.core.db.transaction() as s:
+        assert list(s.scalars(select(OutgoingMail))), "nothing queued"
+    assert not mailbox.received  # queued: the reminders queue sends it
+    await run_due(teams.core, now=clock.now())
+    assert WELCOME in [str(m["Subject"]) for m in mailbox.to(EP)]
+    assert all("Robin" not in text_of(m) for m in mailbox.to(EP))
+
+
+async def test_a_guest_is_invited_into_the_team_and_the_private_channel(
+    teams: TeamsHarness, mailbox: Mailbox, clock: ManualClock
+) -> None:
+    assert teams.graph is not None
+    room = await _case(teams)
+    reply = await teams.say("sam", INVITE, room=room)
+    assert "Invited Dr Ann Vale to TAC-0001" in reply
+    guest = teams.graph.invited[EP]
+    invitation, to_team = teams.graph.guest_calls()
+    assert invitation[:2] == ("POST", "invitations")
+    assert invitation[2] is not None
+    body = dict(invitation[2])
+    redirect = body.pop("inviteRedirectUrl")
+    assert body == {
+        "invitedUserEmailAddress": EP,
+        "invitedUserDisplayName": "Dr Ann Vale",
+        "sendInvitationMessage": True,
+    }
+    where = urlsplit(redirect)
+    assert where.scheme == "https" and where.netloc == "teams.microsoft.com"
+    assert where.path.startswith(f"/l/channel/{quote(room, safe='')}/")
+    assert parse_qs(where.query) == {"groupId": [TEAM], "tenantId": [TENANT]}
+    assert to_team == (
+        "POST",
+        f"teams/{TEAM}/members",
+        {
+            "@odata.type": "#microsoft.graph.aadUserConversationMember",
+            "roles": ["guest"],
+            "user@odata.bind": f"https://graph.microsoft.com/v1.0/users('{guest}')",
+        },
+    )
+    assert teams.graph.team_members == {guest: ["guest"]}
+    into_channel = [c for c in teams.graph.calls if c[1] == f"teams/{TEAM}/channels/{room}/members"]
+    assert into_channel[-1][2] == {
+        "@odata.type": "#microsoft.graph.aadUserConversationMember",
+        "roles": [],
+        "user@odata.bind": f"https://graph.microsoft.com/v1.0/users('{guest}')",
+    }
+    assert teams.graph.members[room] == [PEOPLE["sam"].aad, guest]
+    joined = teams.room_posts(room)[-1]
+    assert "Dr Ann Vale joined the team" in joined.text
+    roster = await teams.say("sam", "team", room=room)
+    assert "Dr Ann Vale" in roster and "external (by e-mail)" in roster
+    await teams.say("sam", 'request ep-advice from "Dr Ann Vale" due in 2 weeks', room=room)
+    _no_mention_of_outsiders(teams)
+    assert all("ext." not in str(c["members"]) for c in teams.connector.created if c.get("members"))
+    await _welcomed(teams, mailbox, clock)
+
+
+@pytest.mark.parametrize("policy", ["refused", "silent"])
+async def test_a_tenant_without_guests_changes_nothing_but_the_invitation(
+    teams: TeamsHarness,
+    mailbox: Mailbox,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+    policy: str,
+) -> None:
+    assert teams.graph is not None and teams.platform.graph is not None
+    teams.graph.guests = policy  # type: ignore[assignment]
+    teams.platform.graph.guest_timeout = 0.3  # "silent": the client gives up, the command goes on
+    room = await _case(teams)
+    before = len(teams.graph.calls)
+    with caplog.at_level(logging.DEBUG):
+        reply = await teams.say("sam", INVITE, room=room)
+    assert "Invited Dr Ann Vale to TAC-0001" in reply
+    assert [c[:2] for c in teams.graph.calls[before:]] == [("POST", "invitations")]
+    assert teams.graph.members[room] == [PEOPLE["sam"].aad] and teams.graph.team_members == {}
+    assert "Dr Ann Vale joined the team" in teams.room_posts(room)[-1].text
+    assert "teams guest not added (invitation)" in caplog.text
+    assert EP not in caplog.text and "Ann Vale" not in caplog.text
+    _no_mention_of_outsiders(teams)
+    await _welcomed(teams, mailbox, clock)
+
+
+async def test_without_graph_there_is_no_guest_and_e_mail_carries_on(
+    teams_threads: TeamsHarness, mailbox: Mailbox, clock: ManualClock
+) -> None:
+    assert teams_threads.graph is None and teams_threads.platform.graph is None
+    room = await _case(teams_threads)
+    created = len(teams_threads.connector.created)
+    assert "Invited Dr Ann Vale to TAC-0001" in await teams_threads.say("sam", INVITE, room=room)
+    assert teams_threads.connector.created[created:] == []  # no 1:1 chat (nor anything else) for them
+    assert any("Dr Ann Vale joined the team" in p.text for p in teams_threads.room_posts(room))
+    _no_mention_of_outsiders(teams_threads)
+    await _welcomed(teams_threads, mailbox, clock)
+    assert not await teams_threads.platform.invite_guest(
+        workspace=TENANT, room_id=room, email=EP, name="Dr Ann Vale", slack_connect=False
+    )
