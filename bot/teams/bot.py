@@ -224,7 +224,7 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self, teams_members_added: list[TeamsChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         """People added to a channel: in a case room, anyone not on its team is taken out again
-        (``handlers.room_guard``); the bot's own arrival is ignored."""
+        (``handlers.room_guard``); the bot's own arrival, and a guest it invited itself, are ignored."""
         activity = turn_context.activity
         channel = (activity.channel_data or {}).get("channel") or {}
         room = str(channel.get("id") or channel_of(getattr(activity.conversation, "id", "") or ""))
@@ -233,6 +233,11 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         for member in teams_members_added:
             if not member.id or member.id == bot_id:
                 continue
+            guest = getattr(member, "aad_object_id", None)
+            if guest and await asyncio.to_thread(
+                self.platform.refs.is_guest, room_id=room, directory_id=guest
+            ):
+                continue  # a member outside the tenant TAC Bot asked in as a guest (`invite external`)
             await off_loop(
                 self.core, partial(_joined, workspace=workspace, room_id=room, user_id=str(member.id))
             )

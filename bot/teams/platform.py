@@ -294,6 +294,13 @@ class TeamsPlatform:
             await self.graph.add_team_guest(user=user)
             step = "channel"
             await self.graph.add_channel_guest(channel_id=room_id, user=user)
+            await asyncio.to_thread(
+                self.refs.remember_guest,
+                workspace=workspace,
+                room_id=room_id,
+                directory_id=user,
+                now=self.clock.now(),
+            )
         except GraphError as exc:
             log.info("teams guest not added (%s): %s", step, exc.status)
             return False

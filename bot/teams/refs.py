@@ -36,6 +36,11 @@ def tenant(activity: Activity) -> str:
     return str(found or "")
 
 
+def guest_key(room_id: str, directory_id: str) -> str:
+    """``<room id> <Entra object id>``: no channel id has a space (``handlers.governance.sar`` needs it)."""
+    return f"{room_id} {directory_id.lower()}"
+
+
 class References:
     """The ``conversation_refs`` rows for Teams: short transactions, never held across an await."""
 
@@ -118,6 +123,26 @@ class References:
                 name=name,
                 now=now,
             )
+
+    def remember_guest(self, *, workspace: str, room_id: str, directory_id: str, now: datetime) -> None:
+        """A guest TAC Bot asked into a case channel (``invite external``): when Teams then tells of them
+        joining it, they are on the team, not someone added by hand (``is_guest``). Kept with the room's
+        own reference, so a case's subject access export and erasure take it too."""
+        with self.db.transaction() as s:
+            conversations.save_ref(
+                s,
+                platform=PLATFORM,
+                workspace=workspace,
+                kind="guest",
+                key=guest_key(room_id, directory_id),
+                directory_id=directory_id,
+                now=now,
+            )
+
+    def is_guest(self, *, room_id: str, directory_id: str) -> bool:
+        with self.db.transaction() as s:
+            key = guest_key(room_id, directory_id)
+            return conversations.get_ref(s, platform=PLATFORM, kind="guest", key=key) is not None
 
     def reference(self, *, kind: str, key: str) -> ConversationReference | None:
         with self.db.transaction() as s:

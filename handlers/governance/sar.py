@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, false, select
+from sqlalchemy import ColumnElement, Select, Table, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from storage.crypto import DataCipher, DataKeyError
@@ -47,9 +47,15 @@ def _room_refs(s: Session, case: Case) -> ColumnElement[bool]:
     if room is None or not room.external_id:
         return false()
     return and_(
-        ConversationRef.kind == "room",
         ConversationRef.platform == room.platform,
-        ConversationRef.key == room.external_id,
+        or_(
+            and_(ConversationRef.kind == "room", ConversationRef.key == room.external_id),
+            # a Teams guest asked into the room (``bot.teams.refs.guest_key``: "<room id> <object id>")
+            and_(
+                ConversationRef.kind == "guest",
+                ConversationRef.key.startswith(room.external_id + " ", autoescape=True),
+            ),
+        ),
     )
 
 

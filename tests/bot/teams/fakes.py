@@ -83,6 +83,7 @@ class FakeConnector:
     created: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # OneDrive: name -> (bytes, range)
     invalid: list[str] = field(default_factory=list)  # schema errors of any Adaptive Card the bot sent
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)  # others in the tenant: id -> account
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1789380000000))
     server: TestServer | None = None
 
@@ -157,6 +158,8 @@ class FakeConnector:
 
     async def _member(self, request: web.Request) -> web.Response:
         person = next((p for p in PEOPLE.values() if p.id == request.match_info["uid"]), None)
+        if person is None and request.match_info["uid"] in self.accounts:  # e.g. a guest
+            return web.json_response({**self.accounts[request.match_info["uid"]], "tenantId": TENANT})
         if person is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
         return web.json_response(

@@ -15,13 +15,14 @@ from sqlalchemy import select
 from bot.mail.smtp import SmtpMailer
 from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
+from handlers.governance.sar import CASE_TABLES
 from handlers.outside.config import Outside
 from handlers.outside.links import LinkSigner
 from storage.engine import Database
-from storage.models import OutgoingMail
+from storage.models import AuditEvent, Case, ConversationRef, OutgoingMail
 from tests.bot.teams.conftest import CASE_CHANNEL, TeamsHarness, start_harness, stop_harness
 from tests.bot.teams.fakes import PEOPLE
-from tests.bot.teams.fixtures import TENANT
+from tests.bot.teams.fixtures import TENANT, recorded
 from tests.mailbox import Mailbox, text_of
 
 pytestmark = pytest.mark.asyncio
@@ -67,6 +68,21 @@ async def _case(teams: TeamsHarness) -> str:
         room = next(s.conversation for s in teams.connector.sent if s.conversation.startswith(room))
     assert "Recorded consent" in await teams.say("sam", 'consent given by "Jo Taylor" scope all', room=room)
     return room
+
+
+async def _teams_says_they_joined(teams: TeamsHarness, room: str, guest: str) -> None:
+    """The conversationUpdate Teams sends the bot when a member is added to a channel it is in."""
+    account = {"id": "29:1GuestAnnVaLe8sQ2", "name": "Dr Ann Vale (Guest)", "aadObjectId": guest}
+    teams.connector.accounts[account["id"]] = account  # the Bot Connector's member lookup knows them
+    activity = recorded("conversation_update_installed")
+    activity.update(
+        id="f:guest-added",
+        serviceUrl=teams.connector.url,
+        membersAdded=[{"id": account["id"]}],
+        conversation={**activity["conversation"], "id": room},
+        channelData={**activity["channelData"], "eventType": "channelMemberAdded", "channel": {"id": room}},
+    )
+    assert await teams.post(activity) in (200, 201)
 
 
 def _no_mention_of_outsiders(teams: TeamsHarness) -> None:
@@ -126,6 +142,16 @@ async def test_a_guest_is_invited_into_the_team_and_the_private_channel(
         "user@odata.bind": f"https://graph.microsoft.com/v1.0/users('{guest}')",
     }
     assert teams.graph.members[room] == [PEOPLE["sam"].aad, guest]
+    posts = len(teams.connector.sent)
+    await _teams_says_they_joined(teams, room, guest)  # the guest TAC Bot invited is not an intruder
+    assert teams.graph.members[room] == [PEOPLE["sam"].aad, guest]
+    assert len(teams.connector.sent) == posts  # and nobody is told of someone added by hand
+    with teams.core.db.transaction() as s:
+        actions = [e.action for e in s.scalars(select(AuditEvent))]
+        assert "room.outsider_joined" not in actions and "room.removal_refused" not in actions
+        case = s.scalars(select(Case)).one()
+        kept = s.scalars(select(ConversationRef).where(CASE_TABLES["conversation_refs"](s, case))).all()
+        assert sorted(r.kind for r in kept) == ["guest", "room"]  # exported and erased with the case
     joined = teams.room_posts(room)[-1]
     assert "Dr Ann Vale joined the team" in joined.text
     roster = await teams.say("sam", "team", room=room)
