@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import re
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -27,8 +28,13 @@ class Mailbox:
     host: str
     port: int
     received: list[EmailMessage] = field(default_factory=list)
+    refuse: str | None = None  # e.g. "451 4.3.0 Try again later": every message is refused with it
+    refused: int = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse is not None:
+            self.refused += 1
+            return self.refuse
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         assert isinstance(message, EmailMessage)
         message["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
@@ -37,6 +43,10 @@ class Mailbox:
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.received if address in m["X-Envelope-To"]]
+
+    def per_outbox_row(self) -> Counter[int]:
+        """How many times each queued e-mail (its ``X-TACBot-Mail`` header, the outbox row) arrived."""
+        return Counter(int(m["X-TACBot-Mail"]) for m in self.received)
 
 
 def text_of(message: EmailMessage) -> str:

@@ -27,7 +27,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -61,6 +61,8 @@ MAX_WAIT = 30.0  # longest Retry-After we wait for inside one pass
 START_BY = 0.5
 CALL_SHARE = 0.2
 MAX_ATTEMPTS = 5
+BACK_OFF = timedelta(minutes=10)  # a refused try is retried 10, 20, 30... minutes later
+LONGEST_BACK_OFF = timedelta(hours=2)  # for jobs tried until done (e-mail), never further apart than this
 
 
 @dataclass
@@ -303,16 +305,22 @@ def put_back(
         )
     for i in failed:
         r = batch.rows[i]
-        if r.attempts >= MAX_ATTEMPTS:
+        how = handling(r.subject_kind)
+        until_done = isinstance(how, Job) and how.until_done
+        if r.attempts >= MAX_ATTEMPTS and not until_done:
             reminder_repo.release(session, token=token, ids=[i], state="failed")
-        else:
-            reminder_repo.release(
-                session,
-                token=token,
-                ids=[i],
-                state="pending",
-                due_at=now + timedelta(minutes=10 * r.attempts),
+            continue
+        if r.attempts == MAX_ATTEMPTS:  # an e-mail is never given up: someone should look at the server
+            log.error(
+                "reminder %s (%s) still not done after %s tries; tried again", i, r.subject_kind, r.attempts
             )
+        reminder_repo.release(
+            session,
+            token=token,
+            ids=[i],
+            state="pending",
+            due_at=now + min(BACK_OFF * r.attempts, LONGEST_BACK_OFF),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,10 +373,10 @@ async def run_due(
         stats.batches += 1
         timing = Timing.of(claimed=claimed, lease=lease)
         back, failed = await _send(core, batch, token=token, now=now, timing=timing, sleep=sleep, stats=stats)
-        done: list[int] = []
-        await run_jobs(core, batch.jobs, sent=done, failed=failed)
+        await run_jobs(
+            core, batch, token=token, now=now, timing=timing, stats=stats, back=back, failed=failed
+        )
         with core.db.transaction() as s:
-            stats.sent += mark_sent(s, token=token, now=now, batch=batch, ids=done)
             put_back(s, token=token, now=now, batch=batch, back=back, failed=failed)
         stats.failed += len(failed)
         if len(ids) < batch_size and not batch.more_due:
@@ -377,13 +385,33 @@ async def run_due(
 
 
 async def run_jobs(
-    core: Core, jobs: Sequence[tuple[Reminder, Job]], *, sent: list[int], failed: list[int]
+    core: Core,
+    batch: Batch,
+    *,
+    token: str,
+    now: datetime,
+    timing: Timing,
+    stats: RunStats,
+    back: dict[int, float],
+    failed: list[int],
 ) -> None:
-    """Run claimed jobs (outside any transaction): done ones count as sent, refused ones are retried."""
-    for r, job in jobs:
+    """Run claimed jobs (outside any transaction), inside the lease as messages are: none starts after
+    half of it (the rest go back, their attempt given back), each one done is marked at once, refused
+    ones are retried. A job that raises anything is retried, never lets the pass die with rows claimed."""
+    for i, (r, job) in enumerate(batch.jobs):
+        if time.monotonic() > timing.last_start:
+            back.update({row.id: 0.0 for row, _ in batch.jobs[i:]})
+            return
         try:
             done = await job.run(core, r.subject_id)
         except PlatformError as error:
             log.warning("reminder job %s failed: %s", r.id, error.message)
             done = False
-        (sent if done else failed).append(r.id)
+        except Exception as error:
+            log.error("reminder job %s (%s) failed: %s", r.id, r.subject_kind, type(error).__name__)
+            done = False
+        if not done:
+            failed.append(r.id)
+            continue
+        with core.db.transaction() as s:
+            stats.sent += mark_sent(s, token=token, now=now, batch=batch, ids=[r.id])

@@ -46,6 +46,9 @@ class Chaser:
 @dataclass(frozen=True, slots=True)
 class Job:
     run: Callable[[Core, int], Awaitable[bool]]
+    # Tried until done (with a growing back-off, at most ``delivery.LONGEST_BACK_OFF`` apart), never given
+    # up after ``delivery.MAX_ATTEMPTS``: an e-mail refused by a mail server that is down for a day.
+    until_done: bool = False
 
 
 class Write(Protocol):
@@ -71,7 +74,7 @@ KINDS: Mapping[Kind, Handling] = MappingProxyType(
         Kind.DIGEST: Letter(digest.build_digest),
         Kind.REFERRAL: Chaser(ReferralSource()),
         Kind.CONCERN: Job(resend_job),
-        Kind.MAIL: Job(mail_job),
+        Kind.MAIL: Job(mail_job, until_done=True),
     }
 )
 

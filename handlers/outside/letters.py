@@ -8,9 +8,9 @@ any text typed about them: the details are on the portal page behind the persona
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -67,6 +67,8 @@ _env = Environment(
 
 @dataclass(frozen=True, slots=True)
 class Letter:
+    outbox_id: int  # the ``mail_outbox`` row: the X-TACBot-Mail header and the Message-ID carry it
+    queued_at: datetime
     to: str
     reference: str
     topic: Topic
@@ -80,6 +82,8 @@ class Letter:
 def letter(
     outside: Outside,
     *,
+    outbox_id: int,
+    queued_at: datetime,
     to: str,
     name: str,
     reference: str,
@@ -105,7 +109,7 @@ def letter(
             )
             for a, label in ANSWERS
         )
-    return Letter(to, reference, topic, name, link, answers, due, calendar)
+    return Letter(outbox_id, queued_at, to, reference, topic, name, link, answers, due, calendar)
 
 
 def subject(topic: Topic, reference: str) -> str:
@@ -129,7 +133,10 @@ def message(outside: Outside, item: Letter) -> EmailMessage:
     msg["Subject"] = subject(item.topic, item.reference)
     msg["From"] = outside.mail_from
     msg["To"] = formataddr(("", item.to))
-    msg["Message-ID"] = make_msgid(domain="tacbot")
+    # One Message-ID per queued e-mail, the same on every try: should a crash send it twice, mail
+    # programs that drop repeated Message-IDs show it once. Row number and queue instant: nothing personal.
+    msg["Message-ID"] = f"<tacbot.mail.{item.outbox_id}.{int(item.queued_at.timestamp())}@tacbot>"
+    msg["X-TACBot-Mail"] = str(item.outbox_id)
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(_env.get_template("letter.txt").render(values))
     msg.add_alternative(_env.get_template("letter.html").render(values), subtype="html")

@@ -58,6 +58,8 @@ async def mail_job(core: Core, outbox_id: int) -> bool:
             return True
         item = letter(
             outside,
+            outbox_id=row.id,
+            queued_at=row.created_at,
             to=stands.contact.email,
             name=stands.person.display_name,
             reference=stands.case.reference,

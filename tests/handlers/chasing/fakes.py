@@ -1,14 +1,17 @@
 """Fake chat platforms for delivery tests: one that records to a file (shared by processes), one that
-rate-limits, one that dies mid-send or stops right after a send for the test to kill it there."""
+rate-limits, one that dies mid-send or stops right after a send for the test to kill it there; a mailer
+that can die the same ways."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
+from handlers.outside.mailer import Mailer
 from handlers.platform import RateLimited
 from handlers.replies import Reply
 
@@ -56,6 +59,25 @@ class ListPlatform:
         if self.calls in self.limit_on:
             raise RateLimited(retry_after=self.limit_on.pop(self.calls))
         self.sent.append((user_id, reply.summary))
+
+
+class StoppingMailer:
+    """A real mailer (SMTP) that can die as ``FilePlatform`` does: ``die_on_send`` exits before the first
+    send; ``stop_after`` (n, event) holds right after the n-th e-mail the server accepted, unmarked."""
+
+    def __init__(
+        self, inner: Mailer, *, die_on_send: bool = False, stop_after: tuple[int, Event] | None = None
+    ) -> None:
+        self.inner, self.die_on_send, self.stop_after, self.calls = inner, die_on_send, stop_after, 0
+
+    async def send(self, message: EmailMessage) -> None:
+        if self.die_on_send:
+            os._exit(9)
+        await self.inner.send(message)
+        self.calls += 1
+        if self.stop_after is not None and self.calls == self.stop_after[0]:
+            self.stop_after[1].set()
+            await asyncio.Event().wait()
 
 
 def summaries(path: Path) -> list[str]:

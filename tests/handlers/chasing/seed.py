@@ -1,11 +1,12 @@
-"""Many due reminders, quickly: cases with one owner each and actions due today (tests and benchmarks)."""
+"""Many due reminders, quickly: cases with one owner each and actions due today, or e-mails queued to
+members outside the workspace (tests and benchmarks)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from storage.engine import Database
-from storage.models import Action, Case, Membership, Person, Reminder, School
+from storage.models import Action, Case, ExternalContact, Membership, Person, Reminder, School
 
 
 def seed_due(db: Database, *, cases: int, per_case: int, now: datetime, platform: str = "fake") -> int:
@@ -85,4 +86,52 @@ def _case(school_id: int, n: int, owner_id: int, now: datetime) -> Case:
     )
 
 
-__all__ = ["seed_due"]
+def seed_mail(db: Database, *, cases: int, per_case: int, now: datetime, platform: str = "fake") -> list[int]:
+    """``cases`` open cases each with ``per_case`` members outside the workspace, and one e-mail queued to
+    each (kind ``mail``, due at ``now``); returns the ``mail_outbox`` ids."""
+    from handlers.outside.outbox import queue_mail
+    from handlers.outside.topics import Topic
+
+    with db.transaction() as s:
+        school = School(
+            platform=platform, external_id=f"M{now:%H%M%S%f}", name="", case_seq=0, created_at=now
+        )
+        s.add(school)
+        s.flush()
+        senco = Person(
+            platform=platform, external_id=f"U{school.id}-senco", display_name="Sam", created_at=now
+        )
+        s.add(senco)
+        s.flush()
+        rows = [_case(school.id, n, senco.id, now) for n in range(1, cases + 1)]
+        s.add_all(rows)
+        s.flush()
+        outbox: list[int] = []
+        for c in rows:
+            for k in range(per_case):
+                person = Person(
+                    platform=platform,
+                    external_id=f"ext.{school.id}-{c.number}-{k}",
+                    display_name=f"Visitor {c.number}-{k}",
+                    created_at=now,
+                )
+                s.add(person)
+                s.flush()
+                s.add(
+                    ExternalContact(
+                        person_id=person.id,
+                        school_id=school.id,
+                        email=f"visitor{c.number}-{k}@county.example",
+                        created_at=now,
+                    )
+                )
+                s.add(
+                    Membership(
+                        case_id=c.id, person_id=person.id, role="parent-carer", added_at=now, active=True
+                    )
+                )
+                outbox.append(queue_mail(s, case=c, person=person, topic=Topic.NEWS, now=now).id)
+    return outbox
+
+
+__all__ = ["seed_due", "seed_mail"]

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,17 +25,19 @@ NOW = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
 SPAWN = multiprocessing.get_context("spawn")
 
 
-def run_processes(url: str, out: Path, *, now: datetime, n: int, batch: int, die: bool = False) -> list[int]:
+def together(n: int, target: Callable[..., None], *args: object) -> list[int]:
+    """``n`` processes running ``target(*args, start)``, started at once (a barrier); their exit codes."""
     start = SPAWN.Barrier(n)
-    procs = [
-        SPAWN.Process(target=run_due_process, args=(url, str(out), now.isoformat(), batch, die, start))
-        for _ in range(n)
-    ]
+    procs = [SPAWN.Process(target=target, args=(*args, start)) for _ in range(n)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(120)
     return [p.exitcode or 0 for p in procs]
+
+
+def run_processes(url: str, out: Path, *, now: datetime, n: int, batch: int, die: bool = False) -> list[int]:
+    return together(n, run_due_process, url, str(out), now.isoformat(), batch, die)
 
 
 def seeded(url: str, *, cases: int, per_case: int) -> int:

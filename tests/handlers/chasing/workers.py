@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime
 from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
@@ -35,6 +36,40 @@ def run_due_process(
     core = Core(db=db, clock=ManualClock(now), platforms={"fake": platform})  # type: ignore[dict-item]
     if start is not None:
         start.wait(60)  # all processes begin together
+    try:
+        asyncio.run(run_due(core, now=now, batch_size=batch))
+    finally:
+        db.dispose()
+
+
+def run_due_mail_process(
+    url: str,
+    smtp_port: int,
+    now_iso: str,
+    batch: int,
+    die: bool,
+    start: Barrier | None,
+    stop_after: tuple[int, Event] | None = None,
+) -> None:
+    """One worker sending e-mails through the test's SMTP server (on ``smtp_port``): one pass of run_due."""
+    from bot.mail.smtp import SmtpMailer
+    from handlers.outside.config import Outside
+    from handlers.outside.links import LinkSigner
+    from tests.handlers.chasing.fakes import StoppingMailer
+
+    now = datetime.fromisoformat(now_iso)
+    clock = ManualClock(now)
+    db = Database.from_url(url)
+    smtp = SmtpMailer(host="127.0.0.1", port=smtp_port, username=None, password=None, starttls=False)
+    outside = Outside(
+        public_url="https://tac.school.example",
+        links=LinkSigner(b"k" * 32, clock=clock, days=14),
+        mailer=StoppingMailer(smtp, die_on_send=die, stop_after=stop_after),
+    )
+    platform = FilePlatform(Path(os.devnull))
+    core = Core(db=db, clock=clock, platforms={"fake": platform}, outside=outside)  # type: ignore[dict-item]
+    if start is not None:
+        start.wait(60)
     try:
         asyncio.run(run_due(core, now=now, batch_size=batch))
     finally:
