@@ -67,11 +67,15 @@ def queue_mail(
 
 
 def without_place(ics: bytes) -> bytes:
-    """The meeting's .ics for an e-mail: the place (typed text) stays on the portal page."""
+    """The meeting's .ics for an e-mail: the place (typed text) stays on the portal page, and the
+    description points there."""
     cal = Calendar.from_ical(ics)
     for event in cal.walk("VEVENT"):
         if "LOCATION" in event:
             del event["LOCATION"]
+        if "DESCRIPTION" in event:  # the chat's words ("type /tac plan") mean nothing outside it
+            del event["DESCRIPTION"]
+        event.add("description", "The details are on your TAC Bot page: the link in the e-mail.")
     return bytes(cal.to_ical())
 
 

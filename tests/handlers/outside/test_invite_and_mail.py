@@ -75,6 +75,7 @@ async def test_named_by_quoted_name_asked_chased_invited_and_given_actions(
     calendar = ics.get_payload(decode=True)
     assert b"BEGIN:VEVENT" in calendar and b"TAC-0001 review meeting" in calendar
     assert b"LOCATION" not in calendar and b"Room 2" not in calendar  # the place is on the page
+    assert b"/tac" not in calendar and b"your TAC Bot page" in calendar
     for message in mailbox.to(EP):
         assert_names_no_child(message)
         assert "Observe" not in text_of(message)
