@@ -131,7 +131,9 @@ class Reply:
     private: bool = True
     refused: bool = False  # a refusal: the command changed nothing
     # For the asker alone, even where replies are seen by the room (a Teams channel): sent by direct
-    # message there. Safeguarding (`concern`, the disclosure reminder) uses it.
+    # message there. Safeguarding (`concern`, the disclosure reminder) uses it, and so does what only the
+    # asker may read (an input's answers before they are shared, the inputs, the audit trail, the pupil
+    # details form).
     direct: bool = False
     attachments: tuple[Attachment, ...] = ()
     # An input request whose form the platform opens at once where it can (Slack: a modal from the slash
@@ -194,5 +196,7 @@ def unmarked(text: str) -> str:
     return "".join(piece for piece, _ in hint_parts(text))
 
 
-def reply(*blocks: Block, summary: str, private: bool = True, mail: MailNote | None = None) -> Reply:
-    return Reply(blocks=tuple(blocks), summary=summary, private=private, mail=mail)
+def reply(
+    *blocks: Block, summary: str, private: bool = True, direct: bool = False, mail: MailNote | None = None
+) -> Reply:
+    return Reply(blocks=tuple(blocks), summary=summary, private=private, direct=direct, mail=mail)

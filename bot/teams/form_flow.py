@@ -44,6 +44,8 @@ async def card_submission(core: Core, actor: Actor, data: Mapping[str, Any]) -> 
     if result.reply is not None:
         return CardOutcome(reply=result.reply, post=result.post)
     view = api.open_form(core, actor, request_id)
+    if view.private:  # pupil details: the card comes back empty, errors only; nothing typed goes back out
+        return CardOutcome(card=card(view, errors=result.errors))
     shown: dict[str, Answer] = dict(check_answers(view.form, raw, draft=True).answers)
     for field_id in result.errors:  # keep what they typed, even where it was not accepted
         typed = raw.get(field_id)

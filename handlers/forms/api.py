@@ -44,6 +44,7 @@ class FormView:
     version: int  # the latest submitted version, 0 if none
     from_draft: bool
     drafts: bool = True  # False for a private form (``hooks.PRIVATE``): no *Save draft*
+    private: bool = False  # ``hooks.PRIVATE``: nothing typed in it is ever shown back, not even on errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ def open_form(core: Core, actor: Actor, request_id: str) -> FormView:
             version=latest.version if latest else 0,
             from_draft=draft is not None,
             drafts=a.form.id not in PRIVATE,
+            private=a.form.id in PRIVATE,
         )
 
 

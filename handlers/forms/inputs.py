@@ -60,7 +60,7 @@ async def list_inputs(ask: Ask, cmd: c.InputsList) -> Reply:
         blocks.append(Note(("Nothing requested yet: `request <form> from @person`.",)))
     elif submitted:
         blocks.append(Note(("Read one in full with `input <n>`.",)))
-    return reply(*blocks, summary=f"{len(submitted)} inputs submitted, {len(waiting)} awaited")
+    return reply(*blocks, summary=f"{len(submitted)} inputs submitted, {len(waiting)} awaited", direct=True)
 
 
 def _is_author(request: InputRequest, versions: Sequence[FormSubmission], person_id: int) -> bool:
@@ -112,6 +112,7 @@ async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
             f"Input {cmd.number} ({title}) from ",
             mention(asked),
             f" is not in yet; due {request.due:%a %d %b %Y}.",
+            direct=True,
         )
     last = versions[-1]
     when = last.submitted_at.astimezone(ask.core.tz)
@@ -140,7 +141,7 @@ async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
         at0 = versions[0].submitted_at.astimezone(ask.core.tz)
         lines.insert(0, (f"Version 1, {at0:%d %b %H:%M}: first submitted",))
         blocks += [Heading("Versions"), Bullets(tuple(lines))]
-    return reply(*blocks, summary=f"Input {cmd.number}: {title}")
+    return reply(*blocks, summary=f"Input {cmd.number}: {title}", direct=True)  # not the room's until shared
 
 
 def awaited(s: Session, *, case_id: int, today: date) -> str:

@@ -67,6 +67,7 @@ async def pupil_details_form(ask: Ask, cmd: c.PupilDetailsForm) -> Reply:
             )
         ),
         summary=f"Pupil details for {title}",
+        direct=True,  # its form too: in a Teams channel, the card would be the room's to see
     )
 
 

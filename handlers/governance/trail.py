@@ -100,7 +100,8 @@ async def show_audit(ask: Ask, cmd: c.AuditShow) -> Reply:
     pages = max(1, -(-total // PAGE))
     if not rows:
         return Reply.text(
-            f"{reference}'s audit trail has {total} entries; there is no page {cmd.page} (of {pages})."
+            f"{reference}'s audit trail has {total} entries; there is no page {cmd.page} (of {pages}).",
+            direct=True,
         )
     lines: list[tuple[Span, ...]] = []
     for event in rows:
@@ -111,4 +112,4 @@ async def show_audit(ask: Ask, cmd: c.AuditShow) -> Reply:
     blocks += [Bullets(tuple(lines[i : i + PER_BLOCK])) for i in range(0, len(lines), PER_BLOCK)]
     if cmd.page < pages:
         blocks.append(Note((f"{total} entries in all. Older: `audit page {cmd.page + 1}`.",)))
-    return reply(*blocks, summary=f"Audit trail of {reference}, page {cmd.page}")
+    return reply(*blocks, summary=f"Audit trail of {reference}, page {cmd.page}", direct=True)

@@ -16,6 +16,7 @@ from handlers.clock import ManualClock
 from handlers.errors import NotAllowed
 from handlers.forms import api
 from storage.crypto import DataCipher, new_key
+from storage.engine import Database
 from storage.models import AuditEvent, FormDraft, FormSubmission, PupilDetails
 from storage.repo import pupils
 from tests.bot.console.test_forms import EP, team
@@ -28,6 +29,24 @@ NAME = "Robin Zephyrine Quigley-Marsh"
 UPN = "A123456789012"
 DETAILS = {"full_name": NAME, "date_of_birth": "2017-03-04", "upn": UPN}
 MARKERS = ("Zephyrine", "Quigley", UPN, "2017-03-04", "04 Mar 2017", "4 March 2017", "04/03/2017")
+
+
+def stored_details(db: Database, cipher: DataCipher | None) -> tuple[pupils.Details | None, str]:
+    """The pupil details as the key reads them back, and every row that could hold them in plain text
+    (theirs, as stored, included), as text to search."""
+    with db.transaction() as s:
+        [row] = s.scalars(select(PupilDetails)).all()
+        details = pupils.load(s, case_id=row.case_id, cipher=cipher)
+        tables = (
+            "pupil_details",
+            "form_submissions",
+            "form_drafts",
+            "audit_events",
+            "input_requests",
+            "cases",
+        )
+        dump = "\n".join(str(r) for table in tables for r in s.execute(text(f"SELECT * FROM {table}")).all())
+    return details, dump
 
 
 def everything_sent(bot: ConsoleBot) -> str:
@@ -61,6 +80,7 @@ async def test_pupil_details_are_private_encrypted_and_go_nowhere(
     assert "can't find" in await bot.exec("dan", "/tac pupil details case TAC-0001")
     opened = await bot.exec("sam", "/tac pupil details", room=room)
     assert "[Open form]" in opened and "only in a subject access export" in opened
+    assert bot.replies[-1][1].direct  # its form is for the key worker alone, even in a Teams channel
     rid = _last_request_id(bot)
     # Bad answers are shown under their fields and nothing is stored.
     bad = await api.submit_form(bot.core, bot.actor("sam"), rid, {**DETAILS, "upn": "12345"})
@@ -72,17 +92,9 @@ async def test_pupil_details_are_private_encrypted_and_go_nowhere(
     ok = await bot.fill_form("sam", rid, DETAILS)
     assert ok == "Thank you. Pupil details for TAC-0001 (Robin) is submitted."
     # Stored encrypted only: no submission, no draft, no plain text anywhere in the database.
+    details, dump = stored_details(bot.core.db, bot.core.cipher)
+    assert details == pupils.Details(NAME, date(2017, 3, 4), UPN)
     with bot.core.db.transaction() as s:
-        [row] = s.scalars(select(PupilDetails)).all()
-        assert all(m not in row.ciphertext for m in MARKERS)
-        assert pupils.load(s, case_id=row.case_id, cipher=bot.core.cipher) == pupils.Details(
-            NAME, date(2017, 3, 4), UPN
-        )
-        dump = "\n".join(
-            str(r)
-            for table in ("form_submissions", "form_drafts", "audit_events", "input_requests", "cases")
-            for r in s.execute(text(f"SELECT * FROM {table}")).all()
-        )
         assert s.scalars(select(FormSubmission)).all() == [] and s.scalars(select(FormDraft)).all() == []
         assert "pupil.details_recorded" in [e.action for e in s.scalars(select(AuditEvent))]
     assert all(m not in dump for m in MARKERS)

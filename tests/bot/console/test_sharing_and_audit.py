@@ -42,6 +42,7 @@ async def test_the_rooms_notice_names_form_author_and_date_and_never_an_answer(b
 async def test_the_author_and_the_key_worker_read_it_and_the_authors_read_is_audited(bot: ConsoleBot) -> None:
     room = await submitted(bot)
     assert "Persistent, kind, strong visual reasoning." in await bot.exec("sam", "/tac input 1", room=room)
+    assert bot.replies[-1][1].direct  # for the asker alone, even where the room sees replies (Teams)
     assert trail(bot, "case.read") == []  # the key worker's reads are their own case's work
     assert "Persistent, kind" in await bot.exec("anna", "/tac input 1 case TAC-0001")
     [read] = trail(bot, "case.read")
@@ -93,6 +94,7 @@ async def test_audit_newest_first_paged_for_key_worker_senco_and_dsl(
     for _ in range(25):
         await bot.exec("tom", "/tac status", room=room)
     first = await bot.exec("sam", "/tac audit", room=room)
+    assert bot.replies[-1][1].direct
     assert "Audit trail of TAC-0001: page 1 of 2, newest first" in first
     assert "Older: audit page 2" in first
     assert first.index("case.read · what: status") < len(first)

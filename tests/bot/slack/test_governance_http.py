@@ -7,13 +7,14 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from storage.crypto import DataCipher, new_key
 from storage.engine import Database
-from storage.models import AuditEvent, PupilDetails
+from storage.models import AuditEvent
 from storage.repo import pupils
 from tests.bot.console.test_forms import EP
+from tests.bot.console.test_pupil_details import DETAILS, MARKERS, NAME, UPN, stored_details
 from tests.bot.slack.test_forms_http import ep_requested, open_form, submit
 from tests.fakes.slack_driver import SlackDriver, buttons_in, press_payload
 
@@ -156,14 +157,6 @@ async def test_reads_are_audited_and_audit_shows_them_to_the_key_worker_only(
     assert "audit" not in slack.fake.texts(slack.fake.posts_to(room))
 
 
-DETAILS = {
-    "full_name": "Robin Zephyrine Quigley-Marsh",
-    "date_of_birth": "2017-03-04",
-    "upn": "A123456789012",
-}
-MARKERS = ("Zephyrine", "Quigley", "A123456789012", "2017-03-04", "04 Mar 2017", "4 March 2017", "04/03/2017")
-
-
 async def _details_button(slack: SlackDriver, room: str) -> tuple[dict[str, Any], dict[str, Any]]:
     said = await answer(slack, "U0SAM", "pupil details", channel=room)
     assert said["response_type"] == "ephemeral"
@@ -215,17 +208,8 @@ async def test_pupil_details_typed_in_the_modal_are_stored_encrypted_and_never_s
     thanks = slack.fake.texts(slack.fake.posts_to("DU0SAM")[-1:])
     assert "Pupil details for TAC-0001 (Robin) is submitted" in thanks
     # Stored encrypted: the raw row holds no detail; the key reads them back.
-    with db.transaction() as s:
-        [raw] = s.execute(text("SELECT * FROM pupil_details")).all()
-        assert not any(m in str(raw) for m in MARKERS)
-        [row] = s.scalars(select(PupilDetails)).all()
-        details = pupils.load(s, case_id=row.case_id, cipher=slack.core.cipher)
-        dump = "\n".join(
-            str(r)
-            for table in ("form_submissions", "form_drafts", "audit_events", "input_requests", "cases")
-            for r in s.execute(text(f"SELECT * FROM {table}")).all()
-        )
-    assert details == pupils.Details("Robin Zephyrine Quigley-Marsh", date(2017, 3, 4), "A123456789012")
+    details, dump = stored_details(db, slack.core.cipher)
+    assert details == pupils.Details(NAME, date(2017, 3, 4), UPN)
     assert not any(m in dump for m in MARKERS)
     assert [e.action for e in trail(db, "pupil.details_recorded")] == ["pupil.details_recorded"]
     # Opening it again says they are stored, and shows nothing back.
