@@ -1,4 +1,4 @@
-"""`tacbot`: serve, console, demo, db upgrade, senco, calendar, policy, reminders, teams, slack."""
+"""`tacbot`: serve, console, demo, db upgrade, senco, dsl, calendar, policy, reminders, teams, slack."""
 
 from __future__ import annotations
 
@@ -80,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "console",
         "db",
         "senco",
+        "dsl",
         "calendar",
         "reminders",
         "teams",
@@ -145,7 +146,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Database is at revision {migrate.current_revision(db.engine)}.")
         db.dispose()
         return 0
-    if args.command == "senco":
+    if args.command in ("senco", "dsl"):
         from bot.cli_senco import senco_command
 
         return senco_command(settings, args)

@@ -25,7 +25,8 @@ class Core:
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
     hours: tuple[time, time] = (time(8, 0), time(17, 0))  # the school's working hours, local time
     forms: FormLibrary = field(default_factory=builtin_library)
-    # The Designated Safeguarding Leads (`TACBOT_DSL`) as (platform, user id): they receive `concern`s.
+    # The Designated Safeguarding Leads of every school (`TACBOT_DSL`) as (platform, user id): they receive
+    # `concern`s. Each school's own (and more of every school) are rows: `handlers.concerns.common.dsl_ids`.
     dsls: tuple[tuple[str, str], ...] = ()
     cipher: DataCipher | None = None  # TACBOT_DATA_KEY; pupil details are refused without it
     outside: Outside | None = None  # e-mail and the portal, for members outside the workspace

@@ -26,13 +26,11 @@ DSL_ONLY = NotAllowed("Only the Designated Safeguarding Leads can read safeguard
 async def on_concern(ask: Ask, interaction: Interaction) -> Reply:
     """*Acknowledge*: the DSL has it; it is no longer sent again."""
     nothing = Reply.text("That button no longer does anything.")
-    if (
-        interaction.action != "concern.ack"
-        or not interaction.value.isdigit()
-        or not is_dsl(ask.core, ask.command.actor)
-    ):
+    if interaction.action != "concern.ack" or not interaction.value.isdigit():
         return nothing
     with ask.core.db.transaction() as s:
+        if not is_dsl(s, ask.core, ask.command.actor):
+            return nothing
         who = access.asker(s, ask)
         concern = repo.get(s, concern_id=int(interaction.value))
         if concern is None or concern.school_id != who.school.id or concern.state == "draft":
@@ -59,9 +57,9 @@ async def on_concern(ask: Ask, interaction: Interaction) -> Reply:
 
 
 async def list_concerns(ask: Ask, cmd: c.ConcernsList) -> Reply:
-    if not is_dsl(ask.core, ask.command.actor):
-        raise DSL_ONLY
     with ask.core.db.transaction() as s:
+        if not is_dsl(s, ask.core, ask.command.actor):
+            raise DSL_ONLY
         who = access.asker(s, ask)
         found = list(repo.raised(s, school_id=who.school.id))[:MAX_LISTED]
         persons = people.people_by_id(s, ids={c.raised_by_id for c in found})
@@ -89,9 +87,9 @@ async def list_concerns(ask: Ask, cmd: c.ConcernsList) -> Reply:
 
 
 async def read_concern(ask: Ask, cmd: c.ConcernShow) -> Reply:
-    if not is_dsl(ask.core, ask.command.actor):
-        raise DSL_ONLY
     with ask.core.db.transaction() as s:
+        if not is_dsl(s, ask.core, ask.command.actor):
+            raise DSL_ONLY
         who = access.asker(s, ask)
         concern = repo.by_number(s, school_id=who.school.id, number=cmd.number)
         if concern is None or concern.state == "draft":

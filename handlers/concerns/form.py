@@ -101,13 +101,16 @@ async def submit_concern(core: Core, actor: Actor, key: str, raw: Mapping[str, o
             why="to the Designated Safeguarding Leads",
         )
         message = dsl_message(s, concern, now=now, core=core)
+        to = dsl_ids(s, core, platform=actor.platform, school_id=concern.school_id)
         cal = load_calendar(s, school_id=concern.school_id, tz=core.tz, hours=core.hours)
         plan_resend(s, cal=cal, concern=concern, recipient_id=person.id, now=now)
         concern_db_id, number = concern.id, concern.number
     platform, workspace = actor.platform, actor.workspace
 
     async def follow_up(core: Core) -> None:
-        await deliver(core, platform=platform, workspace=workspace, concern_id=concern_db_id, message=message)
+        await deliver(
+            core, platform=platform, workspace=workspace, to=to, concern_id=concern_db_id, message=message
+        )
 
     receipt = Reply.text(
         "Thank you. Your concern ",
@@ -121,11 +124,14 @@ async def submit_concern(core: Core, actor: Actor, key: str, raw: Mapping[str, o
     )
 
 
-async def deliver(core: Core, *, platform: str, workspace: str, concern_id: int, message: Reply) -> int:
-    """DM the concern to every DSL; if none could be reached, tell the raiser to go in person."""
+async def deliver(
+    core: Core, *, platform: str, workspace: str, to: list[str], concern_id: int, message: Reply
+) -> int:
+    """DM the concern to every DSL of its school (``to``: ``dsl_ids``); if none could be reached, tell
+    the raiser to go in person."""
     chat = core.platform(platform)
     reached = 0
-    for user_id in dsl_ids(core, platform):
+    for user_id in to:
         with contextlib.suppress(PlatformError):
             await chat.direct_message(workspace=workspace, user_id=user_id, reply=message)
             reached += 1

@@ -19,6 +19,7 @@ from scheduler.steps import Step
 from storage import audit
 from storage.models import Concern, School
 from storage.repo import concerns as repo
+from storage.repo import people
 
 RESEND_AFTER = timedelta(hours=1)  # of working time
 
@@ -63,7 +64,12 @@ async def resend_job(core: Core, concern_id: int) -> bool:
         if school is None:
             return True
         message = dsl_message(s, concern, now=now, core=core, again=True)
-        sencos = [p.external_id for p in repo.sencos_on(s, platform=school.platform)]
+        sencos = [
+            p.external_id
+            for p, _, _ in people.sencos(s, school_id=school.id)
+            if p.platform == school.platform
+        ]
+        dsls = dsl_ids(s, core, platform=school.platform, school_id=school.id)
         audit.record(
             s,
             action="concern.resent",
@@ -74,7 +80,7 @@ async def resend_job(core: Core, concern_id: int) -> bool:
         )
         platform, workspace = school.platform, school.external_id
     chat = core.platform(platform)
-    for user_id in dict.fromkeys([*dsl_ids(core, platform), *sencos]):
+    for user_id in dict.fromkeys([*dsls, *sencos]):
         with contextlib.suppress(PlatformError):
             await chat.direct_message(workspace=workspace, user_id=user_id, reply=message)
     return True

@@ -13,16 +13,21 @@ from handlers.grammar import commands as c
 from handlers.replies import Button, Buttons, Note, Reply, para
 from storage.repo import cases as case_repo
 from storage.repo import concerns as repo
+from storage.repo import people
 
 NO_DSL = (
     "No Designated Safeguarding Lead is set up in TAC Bot, so it cannot take a concern.",
-    "Tell your DSL in person now, and ask an administrator to set TACBOT_DSL. "
+    "Tell your DSL in person now, and ask an administrator to name one (`tacbot dsl add`). "
     "If a child is in immediate danger, call 999.",
 )
 
 
 async def start_concern(ask: Ask, cmd: c.ConcernStart) -> Reply:
-    if not dsl_ids(ask.core, ask.command.actor.platform):  # a refusal for the asker alone, like the form
+    actor = ask.command.actor
+    with ask.core.db.transaction() as s:
+        school = people.find_school(s, platform=actor.platform, external_id=actor.workspace)
+        reachable = dsl_ids(s, ask.core, platform=actor.platform, school_id=school.id if school else None)
+    if not reachable:  # a refusal for the asker alone, like the form
         return Reply(
             blocks=tuple(para(line) for line in NO_DSL), summary=NO_DSL[0], refused=True, direct=True
         )

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.concerns.common import dsl_ids
 from handlers.core import Core
 from handlers.errors import NotAllowed, NotFound
 from handlers.governance.operator import find_case
@@ -17,7 +17,7 @@ from handlers.governance.retention import Due, due_cases, erase_case
 from handlers.platform import PlatformError
 from handlers.replies import Bullets, Heading, Note, Reply, reply
 from storage import audit
-from storage.models import ErasureRequest, Person, School, Senco
+from storage.models import ErasureRequest, Person, School
 from storage.repo import people
 
 
@@ -103,14 +103,12 @@ def retention_erase(
 
 
 def _recipients(s: Session, core: Core, school: School, now: datetime) -> list[Person]:
-    """The SENCOs on the school's platform, and its DSLs (``TACBOT_DSL``)."""
-    sencos = s.scalars(
-        select(Person).join(Senco, Senco.person_id == Person.id).where(Person.platform == school.platform)
-    ).all()
+    """The school's SENCOs and DSLs (its own and those of every school, ``TACBOT_DSL`` included), on its
+    platform; never another school's."""
+    sencos = [p for p, _, _ in people.sencos(s, school_id=school.id) if p.platform == school.platform]
     dsls = [
-        people.get_or_create_person(s, platform=platform, external_id=user, display_name="", now=now)
-        for platform, user in sorted(core.dsls)
-        if platform == school.platform
+        people.get_or_create_person(s, platform=school.platform, external_id=user, display_name="", now=now)
+        for user in dsl_ids(s, core, platform=school.platform, school_id=school.id)
     ]
     return list({p.id: p for p in (*sencos, *dsls)}.values())
 

@@ -104,6 +104,7 @@ NOT_ABOUT_A_CASE: dict[str, str] = {
     "schools": "the school (a workspace or tenant)",
     "people": "staff and professionals; those a case names are exported as third parties",
     "sencos": "who may open cases",
+    "dsls": "who receives the school's safeguarding concerns (its Designated Safeguarding Leads)",
     "room_mismatches": "platform ids of people in a case room but not on its team (no case content)",
     "school_holidays": "the school calendar",
     "school_policies": "the school's chasing policy",

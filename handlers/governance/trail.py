@@ -1,8 +1,8 @@
 """Use case: `audit [page <n>]`: a case's audit trail in chat, newest first, paged.
 
 The key worker sees their case's trail; the school's SENCOs and Designated Safeguarding Leads
-(``TACBOT_DSL``) see it for any case of their school, and their reading is itself audited. Anyone else
-is told the same as for a case that does not exist.
+(``TACBOT_DSL``, `tacbot dsl add`) see it for any case of their school, and their reading is itself
+audited. Anyone else is told the same as for a case that does not exist.
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ def _case(s: Session, ask: Ask, who: access.Asker, ref: str | None) -> Case:
 def may_oversee(s: Session, ask: Ask, who: access.Asker) -> bool:
     """A SENCO or a Designated Safeguarding Lead of the asker's school."""
     actor = ask.command.actor
-    return (actor.platform, actor.user_id) in ask.core.dsls or people.is_senco(
-        s, person_id=who.person.id, school_id=who.school.id
+    return (
+        (actor.platform, actor.user_id) in ask.core.dsls
+        or people.is_dsl(s, person_id=who.person.id, school_id=who.school.id)
+        or people.is_senco(s, person_id=who.person.id, school_id=who.school.id)
     )
 
 

@@ -20,7 +20,7 @@ from storage.models.reviews import Review, ReviewAnswer, ReviewSlot
 from storage.models.room_mismatches import RoomMismatch
 from storage.models.services import Service
 from storage.models.slack import SlackBot, SlackInstallation, SlackOAuthState
-from storage.models.tenancy import Person, School, Senco
+from storage.models.tenancy import Dsl, Person, School, Senco
 
 __all__ = [
     "Action",
@@ -30,6 +30,7 @@ __all__ = [
     "Concern",
     "Consent",
     "ConversationRef",
+    "Dsl",
     "ErasureRequest",
     "ExternalContact",
     "FamilyUpdate",

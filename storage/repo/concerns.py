@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Concern, Person, Senco
+from storage.models import Concern
 
 
 def start(
@@ -55,11 +55,4 @@ def raised(session: Session, *, school_id: int) -> Sequence[Concern]:
         select(Concern)
         .where(Concern.school_id == school_id, Concern.state != "draft")
         .order_by(Concern.number.desc())
-    ).all()
-
-
-def sencos_on(session: Session, *, platform: str) -> Sequence[Person]:
-    """The SENCOs on a platform (`tacbot senco add`): a concern nobody acknowledged goes to them too."""
-    return session.scalars(
-        select(Person).join(Senco, Senco.person_id == Person.id).where(Person.platform == platform)
     ).all()

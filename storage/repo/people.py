@@ -1,14 +1,15 @@
-"""Schools, people and SENCOs."""
+"""Schools, people, SENCOs and Designated Safeguarding Leads."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage import audit
-from storage.models import Person, School, Senco
+from storage.models import Dsl, Person, School, Senco
 
 
 def find_school(session: Session, *, platform: str, external_id: str) -> School | None:
@@ -58,49 +59,75 @@ def get_or_create_person(
     return person
 
 
-def senco_in(school_id: int | SQLColumnExpression[int]) -> ColumnElement[bool]:
-    """A ``Senco`` row that makes its person a SENCO of ``school_id`` (named there, or everywhere)."""
-    return or_(Senco.school_id == school_id, Senco.school_id.is_(None))
+Role = type[Senco] | type[Dsl]
+_NAMES: dict[Role, str] = {Senco: "senco", Dsl: "dsl"}  # their audit actions: senco.added, dsl.removed...
 
 
-def is_senco(session: Session, *, person_id: int, school_id: int) -> bool:
+def senco_in(school_id: int | SQLColumnExpression[int], role: Role = Senco) -> ColumnElement[bool]:
+    """A role row (``Senco`` unless told) that gives its person the role in ``school_id`` (named there,
+    or everywhere)."""
+    return or_(role.school_id == school_id, role.school_id.is_(None))
+
+
+def is_senco(session: Session, *, person_id: int, school_id: int, role: Role = Senco) -> bool:
     return (
-        session.scalar(select(Senco.id).where(Senco.person_id == person_id, senco_in(school_id)).limit(1))
+        session.scalar(select(role.id).where(role.person_id == person_id, senco_in(school_id, role)).limit(1))
         is not None
     )
 
 
-def _senco_row(session: Session, *, person_id: int, school_id: int | None) -> Senco | None:
-    where = Senco.school_id.is_(None) if school_id is None else Senco.school_id == school_id
-    return session.scalars(select(Senco).where(Senco.person_id == person_id, where)).first()
+def is_dsl(session: Session, *, person_id: int, school_id: int) -> bool:
+    """A Designated Safeguarding Lead of the school by a row (``TACBOT_DSL`` is the use cases' to add)."""
+    return is_senco(session, person_id=person_id, school_id=school_id, role=Dsl)
+
+
+def _role_row(session: Session, role: Role, *, person_id: int, school_id: int | None) -> Senco | Dsl | None:
+    where = role.school_id.is_(None) if school_id is None else role.school_id == school_id
+    return cast(
+        "Senco | Dsl | None", session.scalars(select(role).where(role.person_id == person_id, where)).first()
+    )
 
 
 def add_senco(
-    session: Session, *, person: Person, school_id: int | None, added_by: str, now: datetime
+    session: Session,
+    *,
+    person: Person,
+    school_id: int | None,
+    added_by: str,
+    now: datetime,
+    role: Role = Senco,
 ) -> bool:
-    """Name ``person`` a SENCO of one school (or, with None, of every school); audited. False when
-    they already were one there."""
-    if _senco_row(session, person_id=person.id, school_id=school_id) is not None:
+    """Name ``person`` a SENCO (or ``role``: a DSL) of one school (or, with None, of every school);
+    audited. False when they already were one there."""
+    if _role_row(session, role, person_id=person.id, school_id=school_id) is not None:
         return False
-    if school_id is not None and is_senco(session, person_id=person.id, school_id=school_id):
-        return False  # already a SENCO of every school
-    session.add(Senco(person_id=person.id, school_id=school_id, added_at=now, added_by=added_by))
-    audit.record(session, action="senco.added", at=now, school_id=school_id, person=person.id, by=added_by)
+    if school_id is not None and is_senco(session, person_id=person.id, school_id=school_id, role=role):
+        return False  # already one of every school
+    session.add(role(person_id=person.id, school_id=school_id, added_at=now, added_by=added_by))
+    audit.record(
+        session, action=f"{_NAMES[role]}.added", at=now, school_id=school_id, person=person.id, by=added_by
+    )
     session.flush()
     return True
 
 
 def remove_senco(
-    session: Session, *, person: Person, school_id: int | None, removed_by: str, now: datetime
+    session: Session,
+    *,
+    person: Person,
+    school_id: int | None,
+    removed_by: str,
+    now: datetime,
+    role: Role = Senco,
 ) -> int:
-    """Take the SENCO role from ``person`` in one school (None: everywhere); audited. How many
-    rows went. A SENCO of every school is not a SENCO of one school that can be removed alone."""
-    rows = session.scalars(select(Senco).where(Senco.person_id == person.id)).all()
+    """Take the SENCO role (or ``role``) from ``person`` in one school (None: everywhere); audited. How
+    many rows went. A SENCO of every school is not a SENCO of one school that can be removed alone."""
+    rows = cast("list[Senco | Dsl]", list(session.scalars(select(role).where(role.person_id == person.id))))
     gone = [r for r in rows if school_id is None or r.school_id == school_id]
     for row in gone:
         audit.record(
             session,
-            action="senco.removed",
+            action=f"{_NAMES[role]}.removed",
             at=now,
             school_id=row.school_id,
             person=person.id,
@@ -111,17 +138,25 @@ def remove_senco(
     return len(gone)
 
 
-def sencos(session: Session, *, school_id: int | None = None) -> list[tuple[Person, School | None, Senco]]:
-    """Every SENCO (of ``school_id`` when given, every-school ones included), by platform and id."""
+def sencos(
+    session: Session, *, school_id: int | None = None, role: Role = Senco
+) -> list[tuple[Person, School | None, Senco | Dsl]]:
+    """Every SENCO (or ``role``; of ``school_id`` when given, every-school ones included), by platform
+    and id."""
     query = (
-        select(Person, School, Senco)
-        .join(Senco, Senco.person_id == Person.id)
-        .outerjoin(School, School.id == Senco.school_id)
-        .order_by(Person.platform, Person.external_id, Senco.school_id)
+        select(Person, School, role)
+        .join(role, role.person_id == Person.id)
+        .outerjoin(School, School.id == role.school_id)
+        .order_by(Person.platform, Person.external_id, role.school_id)
     )
     if school_id is not None:
-        query = query.where(senco_in(school_id))
-    return [(p, sch, sen) for p, sch, sen in session.execute(query)]
+        query = query.where(senco_in(school_id, role))
+    return [(p, sch, cast("Senco | Dsl", row)) for p, sch, row in session.execute(query)]
+
+
+def dsls_of(session: Session, *, school_id: int) -> list[Person]:
+    """The people named DSL of the school (or of every school) by a row, by platform and id."""
+    return [p for p, _, _ in sencos(session, school_id=school_id, role=Dsl)]
 
 
 def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:

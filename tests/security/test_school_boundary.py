@@ -146,7 +146,7 @@ async def schools(db: Database, clock: ManualClock) -> AsyncIterator[Schools]:
         db=db,
         clock=clock,
         platforms={"console": platform},
-        dsls=(("console", "dee"),),  # TACBOT_DSL: deployment-wide (there are no per-school DSLs yet)
+        dsls=(("console", "dee"),),  # TACBOT_DSL: of every school (per school: test_dsls.py)
         cipher=DataCipher(new_key()),
     )
     now = clock.now()
