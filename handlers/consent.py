@@ -29,7 +29,7 @@ def describe(scopes: frozenset[str]) -> str:
 
 
 async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
-    removed: list[tuple[str, str]] = []  # (platform user id, role)
+    removed: list[tuple[str, str, str]] = []  # (platform user id, name, role)
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
@@ -76,11 +76,15 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
                         now=ask.now,
                         reason="consent withdrawn",
                     )
-                    removed.append((persons[m.person_id].external_id, m.role))
+                    removed.append(
+                        (persons[m.person_id].external_id, persons[m.person_id].display_name, m.role)
+                    )
         room = case_repo.get_room(s, case_id=case.id)
     problems = []
     if room is not None and room.external_id and removed:
-        problems = await remove_from_room(ask, room_id=room.external_id, user_ids=[uid for uid, _ in removed])
+        problems = await remove_from_room(
+            ask, room_id=room.external_id, user_ids=[uid for uid, _, _ in removed]
+        )
         notice = Reply.text(
             f"Consent in force now covers: {describe(in_force)}. {plural(len(removed), 'member')} it no "
             f"longer covers {'has' if len(removed) == 1 else 'have'} left the team.",
@@ -101,7 +105,7 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
     ]
     if removed:
         items: tuple[tuple[Span, ...], ...] = tuple(
-            (Mention(user_id=uid), f" ({role_label(role)})") for uid, role in removed
+            (Mention(user_id=uid, name=name), f" ({role_label(role)})") for uid, name, role in removed
         )
         blocks.append(para("No longer covered by consent, so removed from the team:"))
         blocks.append(Bullets(items))

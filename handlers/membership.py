@@ -15,6 +15,7 @@ from handlers import room_guard
 from handlers.core import Ask, Core
 from handlers.forms.requests import cancel_requests
 from handlers.leavers import leaver_blocks, leaver_work
+from handlers.outside import guests
 from handlers.platform import PlatformError
 from handlers.render import mention
 from handlers.replies import Reply, Strong, para, reply
@@ -82,6 +83,12 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
     with core.db.transaction() as s:
         case = case_repo.get_case_by_room(s, platform=platform, room_external_id=room_id)
         person = people.find_person(s, platform=platform, external_id=user_id)
+        if person is None:  # an external member's guest account (a Teams guest, a Slack Connect member)
+            outsider = guests.person_of(s, platform=platform, room_id=room_id, user_id=user_id)
+            if outsider is not None:
+                person = people.find_person(s, platform=platform, external_id=outsider)
+            if person is not None:
+                guests.forget(s, platform=platform, room_id=room_id, person=person.external_id)
         if case is None or case.status != "open" or person is None:
             return False
         membership = case_repo.active_membership(s, case_id=case.id, person_id=person.id)

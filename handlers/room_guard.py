@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core import Core
+from handlers.outside import guests
 from handlers.platform import PlatformError
 from handlers.replies import Mention, Reply, Strong
 from storage import audit
@@ -93,7 +94,10 @@ async def member_joined_room(
     core: Core, *, platform: str, workspace: str, room_id: str, user_id: str
 ) -> bool:
     """Someone joined a case room: if they are not on its team, take them out (or ask the key worker).
-    False when nothing was wrong (not a case room, closed, or a member)."""
+    False when nothing was wrong (not a case room, closed, a member, or an external member's guest account:
+    ``handlers.outside.guests.welcome``)."""
+    if await guests.welcome(core, platform=platform, workspace=workspace, room_id=room_id, user_id=user_id):
+        return False
     now = core.clock.now()
     with core.db.transaction() as s:
         case = case_repo.get_case_by_room(s, platform=platform, room_external_id=room_id)

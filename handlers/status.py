@@ -8,6 +8,7 @@ from handlers.core import Ask
 from handlers.forms.inputs import awaited
 from handlers.governance.reads import record_read
 from handlers.grammar import commands as c
+from handlers.outside.ids import is_external
 from handlers.plan.view import purpose_line
 from handlers.render import case_title, mention, plural
 from handlers.replies import Block, Fields, Heading, Mention, Note, Reply, Span, reply
@@ -48,6 +49,12 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
         next_review = review_repo.current_review(s, case_id=case.id)
         owners = people.people_by_id(s, ids={a.owner_id for a in actions} | {case.key_worker_id})
         mismatched = open_mismatches(s, case_id=case.id) if acc.is_key_worker else []
+        outsiders = {  # external members (reached by e-mail) are named, having no handle to mention
+            m.user_id: found.display_name
+            for m in mismatched
+            if is_external(m.user_id)
+            and (found := people.find_person(s, platform=m.platform, external_id=m.user_id)) is not None
+        }
     overdue = [a for a in actions if a.status == "open" and a.due < ask.today]
     outside = sum(1 for m in members if m.role not in SCHOOL_STAFF)
     fields: list[tuple[str, tuple[Span, ...]]] = [
@@ -86,17 +93,17 @@ async def status(ask: Ask, cmd: c.Status) -> Reply:
             )
         )
     if mismatched:
-        blocks.append(room_mismatch_note(mismatched))
+        blocks.append(room_mismatch_note(mismatched, names=outsiders))
     return reply(*blocks, summary=f"Status of {case.reference}")
 
 
-def room_mismatch_note(mismatched: list[RoomMismatch]) -> Note:
+def room_mismatch_note(mismatched: list[RoomMismatch], *, names: dict[str, str] | None = None) -> Note:
     """For the key worker: who is in the room but not on the team, and why they are still there."""
     spans: list[Span] = ["The room does not match the team: "]
     for n, m in enumerate(mismatched):
         spans += [
             ", " if n else "",
-            Mention(user_id=m.user_id),
+            Mention(user_id=m.user_id, name=(names or {}).get(m.user_id, "")),
             f" ({m.why}; the platform said: {m.last_error})",
         ]
     spans.append(". I keep trying to take them out; you can remove them from the room yourself.")

@@ -163,11 +163,12 @@ class SlackPlatform:
                 raise failure(error, "add them to the case room") from None
 
     async def invite_guest(
-        self, *, workspace: str, room_id: str, email: str, name: str, slack_connect: bool
+        self, *, workspace: str, room_id: str, email: str, name: str, person: str, slack_connect: bool
     ) -> bool:
         """A member outside the workspace asked into the case room through Slack Connect
         (``conversations.inviteShared``), when ``TACBOT_SLACK_CONNECT`` is on. It needs a paid plan and
-        the workspace's consent: any refusal is logged (its code only) and e-mail carries on alone."""
+        the workspace's consent: any refusal is logged (its code only) and e-mail carries on alone. When
+        they accept, they join from their own workspace (``outside_email`` tells who they are)."""
         if not slack_connect:
             return False
         try:
@@ -180,6 +181,30 @@ class SlackPlatform:
             log.info("slack connect invitation not sent: %s", _code(error))
             return False
         return True
+
+    async def outside_email(self, *, workspace: str, user_id: str) -> str | None:
+        """The e-mail address of someone from another workspace (a Slack Connect member) as ``users.info``
+        shows it (``profile.email``, with ``users:read.email``); None for the workspace's own people, bots,
+        and anyone whose organisation hides it."""
+        client = await self.client_for(workspace)
+        try:
+            answer = await client.users_info(user=user_id)
+        except SlackApiError as error:
+            raise failure(error, "look them up") from None
+        user = answer.get("user") or {}
+        if not isinstance(user, dict) or user.get("is_bot") or user.get("deleted"):
+            return None
+        profile = user.get("profile") or {}
+        home = str(user.get("team_id") or profile.get("team") or "")
+        if not home or home == workspace:
+            return None  # one of this workspace's own people: the room guard decides
+        email = profile.get("email")
+        return str(email) if email else None
+
+    async def remove_guest(self, *, workspace: str, room_id: str, person: str, user_id: str) -> None:
+        """The Slack Connect member ``user_id`` (the external member ``person`` here) out of the case room:
+        ``conversations.kick`` as for anyone; a refusal raises for the room guard to keep and retry."""
+        await self.remove_member(workspace=workspace, room_id=room_id, user_id=user_id)
 
     async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
         client = await self.client_for(workspace)

@@ -276,13 +276,15 @@ class TeamsPlatform:
             )
 
     async def invite_guest(
-        self, *, workspace: str, room_id: str, email: str, name: str, slack_connect: bool
+        self, *, workspace: str, room_id: str, email: str, name: str, person: str, slack_connect: bool
     ) -> bool:
         """A member outside the tenant asked into the case's private channel as a guest, through Graph:
         ``POST /invitations`` (Microsoft e-mails them an invitation), then the guest into the team
-        (``roles: ["guest"]``) and into the channel. Without Graph (a thread-per-case room) there is no
-        channel to join. Any refusal (a tenant that allows no guests, a permission not granted, a timeout)
-        is logged by its status alone, never the address: TAC Bot's e-mail and the portal carry on."""
+        (``roles: ["guest"]``) and into the channel. The guest account is remembered as the external
+        member ``person``'s in this room before it joins (``refs.remember_guest``). Without Graph (a
+        thread-per-case room) there is no channel to join. Any refusal (a tenant that allows no guests, a
+        permission not granted, a timeout) is logged by its status alone, never the address: TAC Bot's
+        e-mail and the portal carry on."""
         if self.graph is None:
             return False
         step = "invitation"
@@ -290,17 +292,18 @@ class TeamsPlatform:
             user = await self.graph.invite_guest(
                 email=email, name=name, redirect_url=self.channel_url(workspace, room_id)
             )
-            step = "team"
-            await self.graph.add_team_guest(user=user)
-            step = "channel"
-            await self.graph.add_channel_guest(channel_id=room_id, user=user)
             await asyncio.to_thread(
                 self.refs.remember_guest,
                 workspace=workspace,
                 room_id=room_id,
+                person=person,
                 directory_id=user,
                 now=self.clock.now(),
             )
+            step = "team"
+            await self.graph.add_team_guest(user=user)
+            step = "channel"
+            await self.graph.add_channel_guest(channel_id=room_id, user=user)
         except GraphError as exc:
             log.info("teams guest not added (%s): %s", step, exc.status)
             return False
@@ -308,6 +311,13 @@ class TeamsPlatform:
             log.info("teams guest not added (%s): no answer", step)
             return False
         return True
+
+    async def remove_guest(self, *, workspace: str, room_id: str, person: str, user_id: str) -> None:
+        """The guest account ``user_id`` (Entra object id) of the external member ``person`` out of the
+        case's private channel; a refusal raises (``GraphError``) for the room guard to keep and retry.
+        The guest stays in the tenant and the team: other cases' channels may still have them."""
+        if self.graph is not None:
+            await self.graph.remove_member(channel_id=room_id, user=user_id)
 
     def channel_url(self, workspace: str, room_id: str) -> str:
         """A link that opens the case's channel in Teams (where a redeemed invitation lands)."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
 
+from handlers.outside import guests
 from storage.engine import Database
 from storage.repo import conversations
 
@@ -34,11 +35,6 @@ def tenant(activity: Activity) -> str:
     if not found and isinstance(activity.channel_data, dict):
         found = (activity.channel_data.get("tenant") or {}).get("id")
     return str(found or "")
-
-
-def guest_key(room_id: str, directory_id: str) -> str:
-    """``<room id> <Entra object id>``: no channel id has a space (``handlers.governance.sar`` needs it)."""
-    return f"{room_id} {directory_id.lower()}"
 
 
 class References:
@@ -124,25 +120,27 @@ class References:
                 now=now,
             )
 
-    def remember_guest(self, *, workspace: str, room_id: str, directory_id: str, now: datetime) -> None:
-        """A guest TAC Bot asked into a case channel (``invite external``): when Teams then tells of them
-        joining it, they are on the team, not someone added by hand (``is_guest``). Kept with the room's
-        own reference, so a case's subject access export and erasure take it too."""
+    def remember_guest(
+        self, *, workspace: str, room_id: str, person: str, directory_id: str, now: datetime
+    ) -> None:
+        """The guest account (Entra object id) of the external member ``person`` (``ext.`` id) TAC Bot asked
+        into a case channel (``invite external``): when Teams then tells of them joining it, they are on
+        the team, not someone added by hand (``is_guest``); `remove` takes that account out again. Kept
+        with the room's own reference, so a case's subject access export and erasure take it too."""
         with self.db.transaction() as s:
-            conversations.save_ref(
+            guests.remember(
                 s,
                 platform=PLATFORM,
                 workspace=workspace,
-                kind="guest",
-                key=guest_key(room_id, directory_id),
-                directory_id=directory_id,
+                room_id=room_id,
+                person=person,
+                user_id=directory_id.lower(),
                 now=now,
             )
 
     def is_guest(self, *, room_id: str, directory_id: str) -> bool:
         with self.db.transaction() as s:
-            key = guest_key(room_id, directory_id)
-            return conversations.get_ref(s, platform=PLATFORM, kind="guest", key=key) is not None
+            return guests.is_guest(s, platform=PLATFORM, room_id=room_id, user_id=directory_id)
 
     def reference(self, *, kind: str, key: str) -> ConversationReference | None:
         with self.db.transaction() as s:

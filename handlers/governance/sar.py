@@ -50,7 +50,7 @@ def _room_refs(s: Session, case: Case) -> ColumnElement[bool]:
         ConversationRef.platform == room.platform,
         or_(
             and_(ConversationRef.kind == "room", ConversationRef.key == room.external_id),
-            # a Teams guest asked into the room (``bot.teams.refs.guest_key``: "<room id> <object id>")
+            # an external member asked into the room (``handlers.outside.guests``: "<room id> <ext. id>")
             and_(
                 ConversationRef.kind == "guest",
                 ConversationRef.key.startswith(room.external_id + " ", autoescape=True),

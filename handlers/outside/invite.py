@@ -18,6 +18,7 @@ from handlers import access
 from handlers.core import Ask
 from handlers.errors import NotAllowed
 from handlers.grammar import commands as c
+from handlers.outside import guests
 from handlers.outside.ids import new_external_id
 from handlers.platform import PlatformError
 from handlers.replies import Reply
@@ -93,23 +94,51 @@ async def invite_external(ask: Ask, cmd: c.InviteExternal) -> Reply:
 
 
 async def _into_room(ask: Ask, cmd: c.InviteExternal) -> None:
-    """Slack Connect or a Teams guest, where the platform offers it (``invite_guest``); quietly not."""
+    """Slack Connect or a Teams guest, where the platform offers it (``invite_guest``); quietly not.
+
+    The room remembers whom it asked in (``handlers.outside.guests``) before the platform is asked, so
+    that their joining (which the platform may report before it answers) is not taken for an intruder."""
     outside = ask.core.outside
     platform = ask.platform
     invite_guest = getattr(platform, "invite_guest", None)
     if outside is None or invite_guest is None:
         return
+    where = ask.command.actor.platform
     with ask.core.db.transaction() as s:
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
         room = case_repo.get_room(s, case_id=acc.case.id)
-    if room is None or not room.external_id or room.state != "ready":
-        return
-    with contextlib.suppress(PlatformError):
-        await invite_guest(
+        contact = s.scalars(
+            select(ExternalContact).where(
+                ExternalContact.school_id == who.school.id, ExternalContact.email == cmd.email
+            )
+        ).one()
+        person = s.get(Person, contact.person_id)
+        assert person is not None
+        if room is None or not room.external_id or room.state != "ready":
+            return
+        room_id, person_id = room.external_id, person.external_id
+        guests.remember(
+            s,
+            platform=where,
             workspace=ask.workspace,
-            room_id=room.external_id,
-            email=cmd.email,
-            name=cmd.name,
-            slack_connect=outside.slack_connect,
+            room_id=room_id,
+            person=person_id,
+            user_id=None,
+            now=ask.now,
         )
+    asked = False
+    with contextlib.suppress(PlatformError):
+        asked = bool(
+            await invite_guest(
+                workspace=ask.workspace,
+                room_id=room_id,
+                email=cmd.email,
+                name=cmd.name,
+                person=person_id,
+                slack_connect=outside.slack_connect,
+            )
+        )
+    if not asked:
+        with ask.core.db.transaction() as s:
+            guests.forget(s, platform=where, room_id=room_id, person=person_id)

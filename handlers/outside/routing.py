@@ -1,9 +1,10 @@
 """The platform as the use cases see it: a member outside the workspace is reached by e-mail.
 
 ``Core.platform`` hands out a ``Routed`` platform. A direct message to an ``ext.`` id is queued as an
-e-mail (``handlers.outside.outbox``) from the message's ``MailNote``, never from its text; the room
-calls leave them out (they are not in the workspace: Slack Connect and Teams guests are invited apart,
-by ``handlers.outside.invite``). Everything else goes to the real platform untouched.
+e-mail (``handlers.outside.outbox``) from the message's ``MailNote``, never from its text; adding to a
+room leaves them out (they are not in the workspace: Slack Connect and Teams guests are invited apart, by
+``handlers.outside.invite``), and taking them out of one removes the guest account they joined with
+(``handlers.outside.guests``). Everything else goes to the real platform untouched.
 """
 
 from __future__ import annotations
@@ -38,6 +39,23 @@ class Routed:
     async def remove_member(self, *, workspace: str, room_id: str, user_id: str) -> None:
         if not is_external(user_id):
             await self._platform.remove_member(workspace=workspace, room_id=room_id, user_id=user_id)
+            return
+        await self._remove_guest(workspace=workspace, room_id=room_id, person=user_id)
+
+    async def _remove_guest(self, *, workspace: str, room_id: str, person: str) -> None:
+        """An external member asked into the room (a Teams guest, a Slack Connect member) is taken out
+        through the platform's optional ``remove_guest``, then forgotten; one asked in who never joined is
+        just forgotten (should they accept later, the room guard takes them out as anyone else). A refusal
+        (``PlatformError``) keeps the link, for ``room_guard.reconcile_rooms`` to try again."""
+        from handlers.outside import guests
+
+        with self._core.db.transaction() as s:
+            guest = guests.user_of(s, platform=self.name, room_id=room_id, person=person)
+        remove_guest = getattr(self._platform, "remove_guest", None)
+        if guest and remove_guest is not None:
+            await remove_guest(workspace=workspace, room_id=room_id, person=person, user_id=guest)
+        with self._core.db.transaction() as s:
+            guests.forget(s, platform=self.name, room_id=room_id, person=person)
 
     async def archive_room(self, *, workspace: str, room_id: str) -> None:
         await self._platform.archive_room(workspace=workspace, room_id=room_id)

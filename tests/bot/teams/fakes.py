@@ -187,6 +187,7 @@ class FakeGraph:
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # channel -> file name -> content
     guests: Literal["allowed", "refused", "silent"] = "allowed"
     invited: dict[str, str] = field(default_factory=dict)  # address (lower case) -> guest's object id
+    keep_in: set[str] = field(default_factory=set)  # object ids whose removal from a channel answers 403
     team_members: dict[str, list[str]] = field(default_factory=dict)  # object id -> roles in the team
     release: asyncio.Event = field(default_factory=asyncio.Event)  # ends a ``silent`` wait at close
     server: TestServer | None = None
@@ -307,6 +308,9 @@ class FakeGraph:
             value = [{"id": f"m-{u}", "userId": u} for u in self.members[channel_id]]
             return web.json_response({"value": value})
         if len(parts) == 6 and request.method == "DELETE":
+            if parts[5][2:] in self.keep_in:  # e.g. the app's permission to manage members was revoked
+                denied = {"code": "Forbidden", "message": "Insufficient privileges to complete it."}
+                return web.json_response({"error": denied}, status=403)
             self.members[channel_id].remove(parts[5][2:])
             return web.Response(status=204)
         if len(parts) == 4 and request.method == "PATCH":

@@ -18,8 +18,9 @@ from handlers.clock import ManualClock
 from handlers.governance.sar import CASE_TABLES
 from handlers.outside.config import Outside
 from handlers.outside.links import LinkSigner
+from handlers.room_guard import reconcile_rooms
 from storage.engine import Database
-from storage.models import AuditEvent, Case, ConversationRef, OutgoingMail
+from storage.models import AuditEvent, Case, ConversationRef, OutgoingMail, RoomMismatch
 from tests.bot.teams.conftest import CASE_CHANNEL, TeamsHarness, start_harness, stop_harness
 from tests.bot.teams.fakes import PEOPLE
 from tests.bot.teams.fixtures import TENANT, recorded
@@ -199,5 +200,69 @@ async def test_without_graph_there_is_no_guest_and_e_mail_carries_on(
     _no_mention_of_outsiders(teams_threads)
     await _welcomed(teams_threads, mailbox, clock)
     assert not await teams_threads.platform.invite_guest(
-        workspace=TENANT, room_id=room, email=EP, name="Dr Ann Vale", slack_connect=False
+        workspace=TENANT, room_id=room, email=EP, name="Dr Ann Vale", person="ext.0", slack_connect=False
     )
+
+
+def _guest_rows(teams: TeamsHarness) -> list[tuple[str, str | None]]:
+    with teams.core.db.transaction() as s:
+        rows = s.scalars(select(ConversationRef).where(ConversationRef.kind == "guest")).all()
+        return [(r.key, r.directory_id) for r in rows]
+
+
+async def _guest_in_room(teams: TeamsHarness) -> tuple[str, str]:
+    assert teams.graph is not None
+    room = await _case(teams)
+    assert "Invited Dr Ann Vale to TAC-0001" in await teams.say("sam", INVITE, room=room)
+    guest = teams.graph.invited[EP]
+    await _teams_says_they_joined(teams, room, guest)
+    assert guest in teams.graph.members[room]
+    [(key, directory_id)] = _guest_rows(teams)  # the guest account, linked to the external member
+    assert key.startswith(room + " ext.") and directory_id == guest
+    return room, guest
+
+
+async def test_remove_takes_the_guest_out_of_the_private_channel(teams: TeamsHarness) -> None:
+    assert teams.graph is not None
+    room, guest = await _guest_in_room(teams)
+    reply = await teams.say("sam", 'remove "Dr Ann Vale"', room=room)
+    assert "Removed Dr Ann Vale from TAC-0001" in reply and "not from its room" not in reply
+    assert teams.graph.members[room] == [PEOPLE["sam"].aad]  # out of the channel: the room is unreadable
+    assert ("DELETE", f"teams/{TEAM}/channels/{room}/members/m-{guest}", None) in teams.graph.calls
+    assert _guest_rows(teams) == []  # forgotten: added back by hand, they would be an intruder
+    assert not teams.platform.refs.is_guest(room_id=room, directory_id=guest)
+    _no_mention_of_outsiders(teams)
+
+
+async def test_withdrawn_consent_takes_the_guest_out_too(teams: TeamsHarness) -> None:
+    assert teams.graph is not None
+    room, guest = await _guest_in_room(teams)
+    reply = await teams.say("sam", 'consent withdrawn by "Jo Taylor" scope all', room=room)
+    assert "removed from the team" in reply and "Dr Ann Vale" in reply
+    assert "could not be taken out" not in reply
+    assert guest not in teams.graph.members[room]
+    assert _guest_rows(teams) == []
+
+
+async def test_a_graph_refusal_is_kept_retried_and_shown_to_the_key_worker(teams: TeamsHarness) -> None:
+    assert teams.graph is not None
+    room, guest = await _guest_in_room(teams)
+    teams.graph.keep_in.add(guest)
+    reply = await teams.say("sam", 'remove "Dr Ann Vale"', room=room)
+    assert "Removed from the team of TAC-0001, but not from its room" in reply and "Forbidden" in reply
+    assert guest in teams.graph.members[room]
+    with teams.core.db.transaction() as s:
+        [mismatch] = s.scalars(select(RoomMismatch)).all()
+        assert mismatch.user_id.startswith("ext.") and mismatch.room_id == room
+        assert mismatch.why == "removed from the team" and mismatch.resolved_at is None
+        assert "room.removal_refused" in [e.action for e in s.scalars(select(AuditEvent))]
+    assert _guest_rows(teams) != []  # still linked, so the retry knows whom to take out
+    status = await teams.say("sam", "status", room=room)
+    assert "The room does not match the team: Dr Ann Vale (removed from the team" in status
+    assert await reconcile_rooms(teams.core) == 0  # still refused: kept
+    teams.graph.keep_in.clear()
+    assert await reconcile_rooms(teams.core) == 1
+    assert guest not in teams.graph.members[room] and _guest_rows(teams) == []
+    with teams.core.db.transaction() as s:
+        assert s.scalars(select(RoomMismatch)).one().resolved_at is not None
+    _no_mention_of_outsiders(teams)
