@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from handlers.outside.ids import is_external
 from handlers.replies import Code, Mention, Span, Strong
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
@@ -27,6 +28,8 @@ def span(item: Span) -> str:
     if isinstance(item, Mention):
         if _USER_ID.match(item.user_id):
             return f"<@{item.user_id}>"
+        if is_external(item.user_id):
+            return escape(item.name or "someone")  # reached by e-mail: no handle to show, no id to leak
         return escape(f"@{item.name or item.user_id}")
     if isinstance(item, Strong):
         return _inline("*", item.text)

@@ -39,8 +39,8 @@ ALSO_REQUIRED = {
     "users.info": ["user"],
 }
 
-# Every Web API method the bot may call, and the bot scope Slack requires for it (private channels);
-# the fake flags any other method, so the manifest's scopes stay complete.
+# Every Web API method the bot may call, and the bot scopes Slack requires for it (private channels;
+# several separated by spaces); the fake flags any other method, so the manifest's scopes stay complete.
 NEEDS: dict[str, str | None] = {
     "auth.test": None,
     "conversations.create": "groups:write",
@@ -53,7 +53,7 @@ NEEDS: dict[str, str | None] = {
     "conversations.open": "im:write",
     "conversations.inviteShared": "conversations.connect:write",
     "chat.postMessage": "chat:write",
-    "users.info": "users:read",
+    "users.info": "users:read users:read.email",  # profile.email needs users:read.email too
     "views.open": None,
     "views.update": None,
     "views.publish": None,
@@ -62,6 +62,13 @@ NEEDS: dict[str, str | None] = {
     "apps.connections.open": None,  # Socket Mode, with the app-level token (connections:write)
     "oauth.v2.access": None,  # installs and token rotation: the app's client id and secret, no token
 }
+
+
+def scopes_needed() -> list[str]:
+    """Every bot scope the methods in ``NEEDS`` require, sorted."""
+    return sorted({scope for scopes in NEEDS.values() if scopes for scope in scopes.split()})
+
+
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "fake-client-secret"
 AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
@@ -124,6 +131,8 @@ class FakeSlack(FileUploads):
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, str] = {}  # id -> display name
         self.connect = False  # a paid plan: Slack Connect invitations are accepted
+        self.shared_invites: list[tuple[str, str]] = []  # Slack Connect: (channel, invited address)
+        self.outsiders: dict[str, tuple[str, str]] = {}  # Slack Connect members: id -> (their team, e-mail)
         self.fail_next: dict[str, list[str]] = {}  # method -> error codes to answer, in turn
         self.rate_limited = 0  # the next N Web API calls (any method) get 429
         self.envelopes: list[dict[str, Any]] = []  # Socket Mode: sent to the app once it connects
@@ -251,7 +260,7 @@ class FakeSlack(FileUploads):
                 "ok": True,
                 "app_id": "A0001",
                 "token_type": "bot",
-                "scope": ",".join([*sorted(s for s in NEEDS.values() if s), "commands"]),
+                "scope": ",".join([*scopes_needed(), "commands"]),
                 "bot_user_id": BOT_USER,
                 "team": {"id": team, "name": self.team_names.get(team, team)},
                 "enterprise": None,
@@ -479,6 +488,9 @@ class FakeSlack(FileUploads):
             return channel
         if not self.connect:
             return {"ok": False, "error": "not_paid"}
+        emails = args.get("emails") or []
+        for email in [emails] if isinstance(emails, str) else emails:
+            self.shared_invites.append((channel.id, str(email)))
         return {"ok": True, "invite_id": f"I0{len(self.calls):04d}", "is_legacy_shared_channel": False}
 
     def _conversations_kick(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -519,20 +531,39 @@ class FakeSlack(FileUploads):
             return channel
         return {"ok": True, "channel": channel.id, "ts": f"{next(self._ids)}.000100"}
 
+    def accept_shared_invite(self, channel: str, *, user: str, team: str, email: str, name: str) -> None:
+        """Someone invited by e-mail through Slack Connect accepts, from their own workspace ``team``: they
+        are in the channel (the caller then sends the ``member_joined_channel`` Slack sends)."""
+        self.users[user] = name
+        self.outsiders[user] = (team, email)
+        self.channels[channel].members.add(user)
+
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A user object as Slack gives it: for a Slack Connect member, their own workspace's ``team_id``
+        (and ``profile.team``), and ``profile.email`` (with ``users:read.email``) where their organisation
+        shows it."""
         user = str(args["user"])
         if user not in self.users:
             return {"ok": False, "error": "user_not_found"}
         name = self.users[user]
+        team, email = self.outsiders.get(user, (self._team, f"{name.split()[0].lower()}@riverside.sch.uk"))
         return {
             "ok": True,
             "user": {
                 "id": user,
-                "team_id": self._team,
+                "team_id": team,
                 "name": name.lower(),
                 "real_name": name,
                 "deleted": False,
-                "profile": {"display_name": name, "real_name": name},
+                "is_bot": False,
+                "is_restricted": False,
+                "is_stranger": False,
+                "profile": {
+                    "display_name": name,
+                    "real_name": name,
+                    "email": email,
+                    "team": team,
+                },
             },
         }
 

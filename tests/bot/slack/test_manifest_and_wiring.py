@@ -11,7 +11,7 @@ from bot.cli_serve import plugins_for
 from bot.settings import Settings
 from bot.slack.manifest import manifest_text
 from bot.slack.platform import SlackPlatform
-from tests.fakes.slack_api import NEEDS
+from tests.fakes.slack_api import scopes_needed
 
 
 def manifest() -> dict:  # type: ignore[type-arg]
@@ -31,7 +31,7 @@ def test_the_manifest_is_shipped_and_asks_for_the_least_that_works() -> None:
         "member_joined_channel",
     }
     assert m["features"]["app_home"]["home_tab_enabled"] is True
-    needed = {scope for scope in NEEDS.values() if scope} | {"commands", "groups:read"}
+    needed = set(scopes_needed()) | {"commands", "groups:read"}
     assert set(m["oauth_config"]["scopes"]["bot"]) == needed
 
 
