@@ -24,6 +24,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from storage.models import Action, FormSubmission, InputRequest
@@ -81,7 +82,7 @@ def _active(driver: WebDriver) -> WebElement:
 def _focused(driver: WebDriver, wanted: Callable[[WebElement], bool]) -> WebElement:
     """The focused element once it is the one wanted (``autofocus`` and in-page links move the focus
     after the page has loaded, not with it)."""
-    WebDriverWait(driver, 5).until(lambda d: wanted(_active(d)))
+    WebDriverWait(driver, 10).until(lambda d: wanted(_active(d)))
     return _active(driver)
 
 
@@ -105,6 +106,14 @@ def _tab_to(driver: WebDriver, wanted: Callable[[WebElement], bool], *, limit: i
         if wanted(element):
             return element
     raise AssertionError("the element was never reached with the Tab key")
+
+
+def _go(driver: WebDriver, element: WebElement) -> None:
+    """Enter on a link or a submit button, then wait until the next page has replaced this one (reading
+    the old page's elements while it unloads would race the browser)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 15).until(staleness_of(old))
 
 
 def _named(name: str) -> Callable[[WebElement], bool]:
@@ -137,7 +146,7 @@ def _fill_invalid(driver: WebDriver) -> None:
     _tab_to(driver, _named("outcomes")).send_keys(str(EP["outcomes"]))
     submit = _tab_to(driver, _button("Submit"))
     assert _focus_ring(driver)["bg"] == "rgb(255, 221, 0)"  # the focus is visible: yellow, dark edge
-    submit.send_keys(Keys.ENTER)
+    _go(driver, submit)
 
 
 async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
@@ -151,7 +160,7 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
         assert driver.title.startswith("TAC-0001 (Robin)")
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
         _shoot(driver, "01-page", backend)
-        _tab_to(driver, _link_to(f"/form/{world.request_id}")).send_keys(Keys.ENTER)
+        _go(driver, _tab_to(driver, _link_to(f"/form/{world.request_id}")))
         assert driver.title.startswith("Educational psychology advice")
         _shoot(driver, "02-form", backend)
 
@@ -175,7 +184,7 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
         _press(driver, Keys.ENTER)  # follow the summary's link: the focus goes to the field
         _focused(driver, _id("f-provision"))
         _press(driver, str(EP["provision"]))
-        _tab_to(driver, _button("Submit")).send_keys(Keys.ENTER)
+        _go(driver, _tab_to(driver, _button("Submit")))
         body = driver.find_element(By.TAG_NAME, "main").text
         assert "Thank you. Educational psychology advice for TAC-0001 (Robin) is submitted." in body
         _shoot(driver, "04-form-submitted", backend)
@@ -186,14 +195,13 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
     assert [r.state for r in world.rows(InputRequest)] == ["submitted"]
 
     def answer_chaser() -> None:
-        _focused(driver, lambda e: e.tag_name == "a" and e.text.strip() == "Back to your page")
-        _press(driver, Keys.ENTER)
+        _go(driver, _focused(driver, lambda e: e.tag_name == "a" and e.text.strip() == "Back to your page"))
         assert driver.title.startswith("TAC-0001 (Robin)")
-        _tab_to(driver, _link_to(f"/chaser/action/{world.action_id}/later")).send_keys(Keys.ENTER)
+        _go(driver, _tab_to(driver, _link_to(f"/chaser/action/{world.action_id}/later")))
         assert driver.title.startswith("Need more time: Action 1")
         _shoot(driver, "05-chaser", backend)
         _tab_to(driver, _named("date")).send_keys("10092026")  # en-US: month, day, year
-        _tab_to(driver, _button("Move the date")).send_keys(Keys.ENTER)
+        _go(driver, _tab_to(driver, _button("Move the date")))
         body = driver.find_element(By.TAG_NAME, "main").text
         assert "Action 1 on TAC-0001 is now due Fri 09 Oct 2026" in body
         _shoot(driver, "06-chaser-answered", backend)
@@ -204,14 +212,14 @@ async def test_a_form_by_keyboard_invalid_then_valid_and_a_chaser_answered(
 
     def blocked_without_then_with_a_reason() -> None:
         driver.get(str(world.client.make_url(world.path(f"/chaser/action/{world.action_id}/blocked"))))
-        _tab_to(driver, _button("Tell the key worker")).send_keys(Keys.ENTER)
+        _go(driver, _tab_to(driver, _button("Tell the key worker")))
         assert "Say what is blocking it." in driver.find_element(By.CSS_SELECTOR, ".error-summary").text
         _shoot(driver, "07-chaser-error", backend)
         _focused(driver, _summary_link("reason"))
         _press(driver, Keys.ENTER)
         _focused(driver, _id("f-reason"))
         _press(driver, "The room is booked until November")
-        _tab_to(driver, _button("Tell the key worker")).send_keys(Keys.ENTER)
+        _go(driver, _tab_to(driver, _button("Tell the key worker")))
         assert "told the key worker" in driver.find_element(By.TAG_NAME, "main").text
 
     await _in_thread(blocked_without_then_with_a_reason)
