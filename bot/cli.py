@@ -1,4 +1,4 @@
-"""`tacbot`: serve, console, demo, db upgrade, senco, dsl, calendar, policy, reminders, teams, slack."""
+"""`tacbot`: serve, console, demo, db, senco, dsl, forms, calendar, policy, reminders, teams, slack..."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_forms import add_parser as add_forms_parser
 from bot.cli_governance import add_parsers as add_governance_parsers
 from bot.cli_policy import add_parser as add_policy_parser
 from bot.cli_retention import add_parsers as add_retention_parsers
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_policy_parser(sub)
     add_services_parser(sub)
+    add_forms_parser(sub)
     add_governance_parsers(sub)
     add_retention_parsers(sub)
     return p
@@ -87,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "slack",
         "policy",
         "services",
+        "forms",
         "audit",
         "data",
         "export",
@@ -158,6 +161,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_policy import policy_command
 
         return policy_command(settings, args)
+    if args.command == "forms":
+        from bot.cli_forms import forms_command
+
+        return forms_command(settings, args)
     if args.command == "services":
         from bot.cli_services import services_command
 

@@ -173,7 +173,7 @@ async def close_case(ask: Ask, cmd: c.Close) -> Reply:
         case = acc.case
         work = open_work(s, case=case, now=ask.now)
         if not work.empty and not ask.confirmed:
-            lines = work_lines(work, tz=ask.core.tz, forms=ask.core.forms)
+            lines = work_lines(work, tz=ask.core.tz, forms=ask.core.forms_of(s, case.school_id))
             return ask_first(
                 ask,
                 reference=case.reference,

@@ -79,6 +79,7 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
                     removed.append(
                         (persons[m.person_id].external_id, persons[m.person_id].display_name, m.role)
                     )
+        forms = ask.core.forms_of(s, case.school_id) if left_open else ask.core.forms
         room = case_repo.get_room(s, case_id=case.id)
     problems = []
     if room is not None and room.external_id and removed:
@@ -112,5 +113,5 @@ async def change_consent(ask: Ask, cmd: c.ConsentChange) -> Reply:
     if problems:
         blocks.append(para("Some could not be taken out of the room: ", problems[0]))
     for gone in left_open:
-        blocks += leaver_blocks(gone, tz=ask.core.tz, forms=ask.core.forms)
+        blocks += leaver_blocks(gone, tz=ask.core.tz, forms=forms)
     return reply(*blocks, summary=f"Consent {verb}")

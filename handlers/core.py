@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from handlers.clock import Clock
 from handlers.forms.library import FormLibrary, builtin_library
 from handlers.model import Command
@@ -30,6 +32,13 @@ class Core:
     dsls: tuple[tuple[str, str], ...] = ()
     cipher: DataCipher | None = None  # TACBOT_DATA_KEY; pupil details are refused without it
     outside: Outside | None = None  # e-mail and the portal, for members outside the workspace
+
+    def forms_of(self, session: Session, school_id: int | None) -> FormLibrary:
+        """The forms a school sees: ``forms`` (built-in and ``TACBOT_FORMS_DIR``) and the school's own
+        (`tacbot forms load --school`), never another school's. One small query; parsed forms are cached."""
+        from handlers.forms.schools import school_library
+
+        return school_library(self.forms, session, school_id)
 
     def platform(self, name: str) -> ChatPlatform:
         """The platform, as the use cases see it: members outside the workspace (``ext.`` ids) are

@@ -97,6 +97,7 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
         key_worker = people.people_by_id(s, ids={case.key_worker_id})[case.key_worker_id]
         is_key_worker = person.id == case.key_worker_id
         left_open = None if is_key_worker else leaver_work(s, case=case, person=person, now=now)
+        forms = core.forms_of(s, case.school_id)
         if not is_key_worker:
             end_membership(
                 s, case=case, membership=membership, actor_id=None, now=now, reason="left the room"
@@ -121,7 +122,7 @@ async def member_left_room(core: Core, *, platform: str, workspace: str, room_id
             Strong(case.reference),
             ", so they are no longer on its team. Invite them again to bring them back.",
         )
-        more = leaver_blocks(left_open, tz=core.tz, forms=core.forms) if left_open is not None else []
+        more = leaver_blocks(left_open, tz=core.tz, forms=forms) if left_open is not None else []
         message = reply(left, *more, summary=f"Someone left the room of {case.reference}", private=False)
     with contextlib.suppress(PlatformError):
         await core.platform(platform).direct_message(

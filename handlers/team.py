@@ -165,6 +165,7 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
         if person.id == case.key_worker_id:
             raise UsageError("The key worker cannot be removed from their own case.", command="remove")
         left_open = leaver_work(s, case=case, person=person, now=ask.now)
+        forms = ask.core.forms_of(s, case.school_id)
         take_off_team(
             s,
             case=case,
@@ -183,7 +184,7 @@ async def remove(ask: Ask, cmd: c.Remove) -> Reply:
     done = para("Removed ", mention(person), f" from {case.reference}.")
     if left_open is None:
         return reply(done, summary=f"Removed from {case.reference}")
-    more = leaver_blocks(left_open, tz=ask.core.tz, forms=ask.core.forms)
+    more = leaver_blocks(left_open, tz=ask.core.tz, forms=forms)
     return reply(done, *more, summary=f"Removed from {case.reference}; they had work open")
 
 

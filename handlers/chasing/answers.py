@@ -301,5 +301,5 @@ def load_input(s: Session, ask: Ask, request_id: int) -> OwedInput:
         who_may="the person asked",
     )
     assert request is not None
-    label = f"{form_title(request.form_id, ask.core.forms)} (input {request.number})"
+    label = f"{form_title(request.form_id, ask.core.forms_of(s, case.school_id))} (input {request.number})"
     return OwedInput(request, case, person, label)

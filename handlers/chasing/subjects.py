@@ -22,7 +22,7 @@ from handlers.forms.library import Form, builtin_library
 from handlers.replies import Button, Span, Strong
 from handlers.reviews.times import when
 from scheduler.calendar import LONDON
-from storage.models import Action, InputRequest, Review
+from storage.models import Action, Case, InputRequest, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +93,24 @@ class InputRequestSource:
         wanted = set(ids)
         if not wanted:
             return {}
-        rows = session.scalars(select(InputRequest).where(InputRequest.id.in_(wanted)))
+        rows = session.execute(
+            select(InputRequest, Case.school_id)
+            .join(Case, Case.id == InputRequest.case_id)
+            .where(InputRequest.id.in_(wanted))
+        ).all()
+        forms: dict[int, Mapping[str, Form]] = {}
+        if core is not None:  # each school's own forms too (a school's form is titled from its own)
+            forms = {school: core.forms_of(session, school) for school in {school for _, school in rows}}
         return {
             r.id: Subject(
                 id=r.id,
-                label=f"{form_title(r.form_id, core.forms if core is not None else None)} (input {r.number})",
+                label=f"{form_title(r.form_id, forms.get(school))} (input {r.number})",
                 open=r.state == "open",
                 due=r.due,
                 owner_id=r.requested_of_id,
                 buttons=(open_form_button(r.id),),
             )
-            for r in rows
+            for r, school in rows
         }
 
 

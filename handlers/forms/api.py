@@ -125,7 +125,7 @@ def _allowed(s: Session, core: Core, actor: Actor, request_id: str) -> _Allowed:
         raise _refusal()
     if request.state == "cancelled":
         raise NotAllowed("This request was cancelled; there is nothing to fill in.")
-    form = core.forms.get(request.form_id)
+    form = core.forms_of(s, case.school_id).get(request.form_id)
     if form is None:
         raise NotAllowed("This form is no longer offered here.", hint="Ask the case's key worker.")
     return _Allowed(request, case, person, with_options(s, form, case))

@@ -34,11 +34,12 @@ async def list_inputs(ask: Ask, cmd: c.InputsList) -> Reply:
         ]
         latest = {r.id: form_repo.latest_submission(s, request_id=r.id) for r in requests}
         persons = people.people_by_id(s, ids={r.requested_of_id for r in requests})
+        forms = ask.core.forms_of(s, acc.case.school_id)
     blocks: list[Block] = [Heading(f"Inputs for {case_title(acc.case)}")]
     submitted: list[tuple[Span, ...]] = []
     waiting: list[tuple[Span, ...]] = []
     for r in requests:
-        form = ask.core.forms.get(r.form_id)
+        form = forms.get(r.form_id)
         title = form.title if form else r.form_id
         sub = latest[r.id]
         who_span = mention(persons[r.requested_of_id])
@@ -103,7 +104,7 @@ async def show_input(ask: Ask, cmd: c.InputShow) -> Reply:
         persons = people.people_by_id(
             s, ids={request.requested_of_id, *(v.submitted_by_id for v in versions)}
         )
-        form = ask.core.forms.get(request.form_id)
+        form = ask.core.forms_of(s, acc.case.school_id).get(request.form_id)
         form = with_options(s, form, acc.case) if form is not None else None  # names, not ids
     title = form.title if form else request.form_id
     asked = persons[request.requested_of_id]

@@ -109,6 +109,7 @@ class Form:
     sections: tuple[Section, ...]
     source: str
     internal: bool = False  # opened by a command (e.g. `review record`); never listed or requested
+    retired: bool = False  # a school's form it removed: requests already made still open; no new ones
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -226,20 +227,30 @@ def _build(raw: dict[str, Any], source: str) -> Form:
 
 def load_form(path: Path) -> Form:
     """One form file, validated. Raises ``FormDefinitionError`` naming the file and the field."""
-    source = path.name
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormDefinitionError(f"{path.name}: cannot be read as YAML: {exc}") from None
+    return parse_form(text, path.name, stem=path.stem)
+
+
+def parse_form(text: str, source: str, *, stem: str | None = None) -> Form:
+    """One form from its YAML text, validated (``stem``: the file name its id must match). Raises
+    ``FormDefinitionError`` naming ``source`` and the field."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise FormDefinitionError(f"{source}: cannot be read as YAML: {exc}") from None
     error = _worst(list(_validator().iter_errors(raw)))
     if error is not None:
         raise FormDefinitionError(f"{source}: {_where(raw, error)}: {_message(error)}")
-    if raw["id"] != path.stem:
-        raise FormDefinitionError(f"{source}: id: {raw['id']!r} must match the file name {path.stem!r}")
+    if stem is not None and raw["id"] != stem:
+        raise FormDefinitionError(f"{source}: id: {raw['id']!r} must match the file name {stem!r}")
     return _build(raw, source)
 
 
-def _files(folder: Path) -> list[Path]:
+def form_files(folder: Path) -> list[Path]:
+    """The form files of a folder (``*.yaml``, ``*.yml``), by name."""
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
@@ -252,7 +263,7 @@ class FormLibrary(Mapping[str, Form]):
     @classmethod
     def load(cls, extra_dir: Path | str | None = None) -> FormLibrary:
         """The built-in forms plus every ``*.yaml`` in ``extra_dir``; raises ``FormDefinitionError``."""
-        forms = {f.id: f for f in (load_form(p) for p in _files(BUILTIN_DIR))}
+        forms = {f.id: f for f in (load_form(p) for p in form_files(BUILTIN_DIR))}
         missing = [i for i in BUILTIN_IDS if i not in forms]
         if missing:
             raise FormDefinitionError(f"built-in forms missing: {', '.join(missing)}")
@@ -260,7 +271,7 @@ class FormLibrary(Mapping[str, Form]):
             folder = Path(extra_dir)
             if not folder.is_dir():
                 raise FormDefinitionError(f"{folder}: TACBOT_FORMS_DIR is not a folder")
-            for path in _files(folder):
+            for path in form_files(folder):
                 form = load_form(path)
                 if form.id in forms:
                     raise FormDefinitionError(
@@ -279,8 +290,30 @@ class FormLibrary(Mapping[str, Form]):
         return len(self._forms)
 
     def requestable(self) -> list[Form]:
-        """The forms a key worker can list and request (not the internal ones), by id."""
-        return sorted((f for f in self._forms.values() if not f.internal), key=lambda f: f.id)
+        """The forms a key worker can list and request (not the internal nor removed ones), by id."""
+        return sorted(
+            (f for f in self._forms.values() if not f.internal and not f.retired), key=lambda f: f.id
+        )
+
+    def joined(self, own: Mapping[str, Form]) -> FormLibrary:
+        """These forms and a school's ``own``; where an id is in both (a deployment form added after the
+        school's was loaded), these win."""
+        return FormLibrary({**own, **self._forms})
+
+    def check_own(self, text: str, source: str, *, stem: str | None = None) -> Form:
+        """A school's own form, validated like any (``parse_form``), that takes no id of these forms (the
+        built-in ones the bot's own flows open, nor the deployment's) and is not ``internal``."""
+        form = parse_form(text, source, stem=stem)
+        if form.id in self._forms:
+            kind = (
+                "a built-in form" if form.id in BUILTIN_IDS else "a form of every school (TACBOT_FORMS_DIR)"
+            )
+            raise FormDefinitionError(f"{source}: id: {form.id!r} is already {kind}; choose another id")
+        if form.internal:
+            raise FormDefinitionError(
+                f"{source}: internal: a school's own form is requested with `request`; it cannot be internal"
+            )
+        return form
 
 
 @cache

@@ -14,7 +14,7 @@ from handlers.chasing.queueing import calendar_for, plan_request, stop_request
 from handlers.core import Ask
 from handlers.errors import NotFound, UsageError
 from handlers.forms.buttons import open_form
-from handlers.forms.library import Form
+from handlers.forms.library import Form, FormLibrary
 from handlers.grammar import commands as c
 from handlers.outside.topics import Topic
 from handlers.platform import PlatformError
@@ -37,8 +37,16 @@ def default_due(route: str, today: date, policy: Policy = DEFAULT) -> date:
     return today + timedelta(weeks=weeks)
 
 
+def school_forms(s: Session, ask: Ask) -> FormLibrary:
+    """The forms of the asker's school (the workspace's): built-in, the deployment's and its own."""
+    actor = ask.command.actor
+    school = people.find_school(s, platform=actor.platform, external_id=actor.workspace)
+    return ask.core.forms_of(s, school.id if school is not None else None)
+
+
 async def list_forms(ask: Ask, cmd: c.FormsList) -> Reply:
-    forms = ask.core.forms.requestable()
+    with ask.core.db.transaction() as s:
+        forms = school_forms(s, ask).requestable()
     items: tuple[tuple[Span, ...], ...] = tuple(
         (Code(f.id), " · ", f.title, " · for ", f.for_whom[:1].lower() + f.for_whom[1:]) for f in forms
     )
@@ -50,12 +58,10 @@ async def list_forms(ask: Ask, cmd: c.FormsList) -> Reply:
     )
 
 
-def find_form(ask: Ask, form_id: str) -> Form:
-    form = ask.core.forms.get(form_id)
-    if form is None:
-        close = difflib.get_close_matches(
-            form_id, [f.id for f in ask.core.forms.requestable()], n=1, cutoff=0.6
-        )
+def find_form(forms: FormLibrary, form_id: str) -> Form:
+    form = forms.get(form_id)
+    if form is None or form.retired:
+        close = difflib.get_close_matches(form_id, [f.id for f in forms.requestable()], n=1, cutoff=0.6)
         raise NotFound(
             f"There is no form called `{form_id}`.",
             hint=f"Did you mean `{close[0]}`?" if close else "Type `forms` to see the forms.",
@@ -127,8 +133,8 @@ def request_message(form: Form, case: Case, asked_by: Person, request_id: int, d
 
 
 async def request_form(ask: Ask, cmd: c.RequestForm) -> Reply:
-    form = find_form(ask, cmd.form_id)
     with ask.core.db.transaction() as s:
+        form = find_form(school_forms(s, ask), cmd.form_id)
         who = access.asker(s, ask)
         acc = access.case_for(s, ask, who, cmd.case_ref)
         access.require_key_worker(acc, "request input")

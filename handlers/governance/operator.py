@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.errors import NotFound, UsageError
 from handlers.forms.library import FormLibrary
+from handlers.forms.schools import school_library
 from handlers.governance.sar import collect
 from handlers.governance.sar_document import build_zip
 from storage import audit
@@ -61,4 +62,5 @@ def export_pupil(
             why="subject access request",
         )
         export = collect(s, case=case, cipher=cipher)
-        return case.reference, build_zip(export, forms=forms, tz=tz, produced=now)
+        own = school_library(forms, s, case.school_id)  # the school's own forms name their fields too
+        return case.reference, build_zip(export, forms=own, tz=tz, produced=now)

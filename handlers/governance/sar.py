@@ -111,6 +111,7 @@ NOT_ABOUT_A_CASE: dict[str, str] = {
     "priorities": "the school's SEN development priorities",
     "priority_offers": "what specialists offer towards the school's priorities",
     "services": "the school's service directory",
+    "school_forms": "the school's own input forms (their questions, no answers)",
     "external_contacts": "e-mail addresses of professionals and parents outside the workspace (people)",
     "seen_events": "platform event ids already handled (de-duplication), no content",
     "slack_installations": "which Slack workspaces installed the app, with their tokens (encrypted)",

@@ -37,7 +37,7 @@ async def share_input(ask: Ask, cmd: c.InputShare) -> Reply:
         latest = form_repo.latest_submission(s, request_id=request.id)
         if latest is None:
             raise NotAllowed(f"Input {cmd.number} is not in yet: there is nothing to share.")
-        form = ask.core.forms.get(request.form_id)
+        form = ask.core.forms_of(s, acc.case.school_id).get(request.form_id)
         if form is not None and form.internal:
             raise NotAllowed(f"Input {cmd.number} is the record of a meeting, posted to the room already.")
         room = case_repo.get_room(s, case_id=acc.case.id)

@@ -214,14 +214,14 @@ async def open_page(core: Core, token: str) -> Page:
             )
             .order_by(InputRequest.due, InputRequest.id)
         ).all()
-        forms = []
+        forms, library = [], core.forms_of(s, case.school_id)
         for r in requests:
             latest = form_repo.latest_submission(s, request_id=r.id)
             forms.append(
                 AskedForm(
                     request_id=r.id,
                     number=r.number,
-                    title=form_title(r.form_id, core.forms),
+                    title=form_title(r.form_id, library),
                     due=r.due,
                     submitted=r.state == "submitted",
                     version=latest.version if latest else 0,
@@ -378,7 +378,7 @@ def _owed(s: Session, core: Core, stands: Standing, kind: str, subject_id: int) 
         )  # fmt: skip
     if kind == "input_request":
         request = _request(s, stands, subject_id)
-        label = f"{form_title(request.form_id, core.forms)} (input {request.number})"
+        label = f"{form_title(request.form_id, core.forms_of(s, case.school_id))} (input {request.number})"
         return ChaserPage(
             case.reference, case.alias, "input_request", request.id, "", label, "", request.due, request.id
         )

@@ -7,10 +7,13 @@ only the headline answers appear, clipped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.orm import Session
 
 from handlers.core import Core
 from handlers.forms.answers import display
+from handlers.forms.library import Form
 from handlers.render import mention
 from handlers.replies import Block, Fields, Heading, Note, Span, Strong, para
 from storage.models import Case, FormSubmission, InputRequest
@@ -52,9 +55,10 @@ def inputs_part(s: Session, case: Case, core: Core) -> list[Block]:
         return []
     picked.sort(key=lambda pair: pair[1].submitted_at, reverse=True)
     persons = people.people_by_id(s, ids={sub.submitted_by_id for _, sub in picked})
+    forms = core.forms_of(s, case.school_id)
     blocks: list[Block] = [Heading("Inputs shared with the team")]
     for request, sub in picked[:MOST]:
-        form = core.forms.get(request.form_id)
+        form = forms.get(request.form_id)
         title = form.title if form is not None else request.form_id
         when = sub.submitted_at.astimezone(core.tz)
         head: list[Span] = [
@@ -76,11 +80,11 @@ def inputs_part(s: Session, case: Case, core: Core) -> list[Block]:
     if len(picked) > MOST:
         blocks.append(Note((f"{len(picked) - MOST} more shared inputs: `inputs` lists them all.",)))
     if held:
-        names = ", ".join(f"input {r.number} ({_title(core, r.form_id)})" for r in held)
+        names = ", ".join(f"input {r.number} ({_title(forms, r.form_id)})" for r in held)
         blocks.append(Note((f"Not shared with the team, so not in this pack: {names}.",)))
     return blocks
 
 
-def _title(core: Core, form_id: str) -> str:
-    form = core.forms.get(form_id)
+def _title(forms: Mapping[str, Form], form_id: str) -> str:
+    form = forms.get(form_id)
     return form.title if form is not None else form_id

@@ -8,7 +8,7 @@ from storage.models.concerns import Concern
 from storage.models.conversations import ConversationRef
 from storage.models.events import SeenEvent
 from storage.models.family import FamilyUpdate
-from storage.models.forms import FormDraft, FormSubmission, InputRequest
+from storage.models.forms import FormDraft, FormSubmission, InputRequest, SchoolForm
 from storage.models.governance import ErasureRequest, InputShare, PupilDetails
 from storage.models.outside import ExternalContact, OutgoingMail
 from storage.models.plan import Action, Outcome
@@ -53,6 +53,7 @@ __all__ = [
     "Room",
     "RoomMismatch",
     "School",
+    "SchoolForm",
     "SchoolHoliday",
     "SchoolPolicy",
     "SeenEvent",

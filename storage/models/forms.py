@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -54,3 +54,23 @@ class FormDraft(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     saved_at: Mapped[datetime]
+
+
+class SchoolForm(Base):
+    """One of a school's own input forms (`tacbot forms load --school`): its YAML as loaded, checked then.
+
+    A removed form (``removed_at``) is no longer listed or requested; requests already made of it still
+    open and show. Loading the same id again replaces the text (and brings a removed form back).
+    """
+
+    __tablename__ = "school_forms"
+    __table_args__ = (UniqueConstraint("school_id", "form_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    form_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of ``text``: the parsed form's cache key
+    loaded_at: Mapped[datetime]
+    loaded_by: Mapped[str] = mapped_column(String(200), default="")
+    removed_at: Mapped[datetime | None]
