@@ -156,7 +156,7 @@ def prepare(session: Session, *, token: str, now: datetime, calendars: _Calendar
         if isinstance(how, Job):
             job_case = cases.get(r.case_id) if r.case_id is not None else None
             if r.case_id is not None and (
-                job_case is None or job_case.status != "open"
+                job_case is None or (job_case.status != "open" and not how.after_close)
             ):  # a concern: no case
                 cancel.append(r.id)
             else:

@@ -49,6 +49,8 @@ class Job:
     # Tried until done (with a growing back-off, at most ``delivery.LONGEST_BACK_OFF`` apart), never given
     # up after ``delivery.MAX_ATTEMPTS``: an e-mail refused by a mail server that is down for a day.
     until_done: bool = False
+    # Run even once its case is closed (the job decides): a meeting's cancellation e-mailed on `close`.
+    after_close: bool = False
 
 
 class Write(Protocol):
@@ -74,7 +76,7 @@ KINDS: Mapping[Kind, Handling] = MappingProxyType(
         Kind.DIGEST: Letter(digest.build_digest),
         Kind.REFERRAL: Chaser(ReferralSource()),
         Kind.CONCERN: Job(resend_job),
-        Kind.MAIL: Job(mail_job, until_done=True),
+        Kind.MAIL: Job(mail_job, until_done=True, after_close=True),
     }
 )
 

@@ -25,6 +25,7 @@ _SUBJECTS: dict[Topic, str] = {
     Topic.ACTION_DUE: "an action of yours is due",
     Topic.ACTION_OVERDUE: "an action of yours is overdue",
     Topic.MEETING: "a review meeting",
+    Topic.MEETING_CANCELLED: "the review meeting is cancelled",
     Topic.MEETING_SOON: "a review meeting is coming up",
     Topic.POLL: "which dates can you make?",
     Topic.ACTIONS: "your actions after the review",
@@ -42,6 +43,8 @@ _LINES: dict[Topic, str] = {
     Topic.ACTION_OVERDUE: "An action of yours on {ref} is overdue{due}.",
     Topic.MEETING: "There is news about the review meeting for {ref}. The calendar invitation is "
     "attached; the place and the details are on your page.",
+    Topic.MEETING_CANCELLED: "The review meeting for {ref} is cancelled. The attached calendar file takes "
+    "it out of your calendar.",
     Topic.MEETING_SOON: "The review meeting for {ref} is coming up{due}. The details are on your page.",
     Topic.POLL: "Please choose the dates you can make for the review meeting of {ref}.",
     Topic.ACTIONS: "The review of {ref} has been recorded. Your actions are on your page.",
@@ -99,6 +102,8 @@ def letter(
     link = outside.link(
         person_id=person_id, case_id=case_id, path=f"/form/{subject_id}" if opens_form else ""
     )
+    if topic is Topic.MEETING_CANCELLED:
+        link = ""  # sent as the case closes, perhaps: a link would open nothing
     answers: tuple[tuple[str, str], ...] = ()
     chased = _CHASED.get(topic)
     if chased is not None and subject_id is not None:

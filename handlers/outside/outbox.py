@@ -87,8 +87,11 @@ def queue_reply(core: Core, *, platform: str, user_id: str, reply: Reply) -> Non
         log.info("a message with no e-mail form was not sent to a member outside the workspace")
         return
     calendar = next((a.content for a in reply.attachments if a.mime.startswith("text/calendar")), None)
+    topic = note.topic
     if calendar is not None:
         calendar = without_place(calendar)
+        if topic is Topic.MEETING and b"METHOD:CANCEL" in calendar:
+            topic = Topic.MEETING_CANCELLED
     now = core.clock.now()
     with core.db.transaction() as s:
         person = people.find_person(s, platform=platform, external_id=user_id)
@@ -99,7 +102,7 @@ def queue_reply(core: Core, *, platform: str, user_id: str, reply: Reply) -> Non
             s,
             case=case,
             person=person,
-            topic=note.topic,
+            topic=topic,
             now=now,
             due=note.due,
             subject_id=note.subject_id,

@@ -52,7 +52,8 @@ async def mail_job(core: Core, outbox_id: int) -> bool:
         row = s.get(OutgoingMail, outbox_id)
         if row is None or row.state != "queued":
             return True
-        stands = standing(s, person_id=row.person_id, case_id=row.case_id)
+        cancelled = Topic(row.kind) is Topic.MEETING_CANCELLED
+        stands = standing(s, person_id=row.person_id, case_id=row.case_id, closed_ok=cancelled)
         if stands is None or not still_applies(s, row):
             row.state = "dropped"
             return True

@@ -20,10 +20,15 @@ class Standing:
     contact: ExternalContact
 
 
-def standing(s: Session, *, person_id: int, case_id: int) -> Standing | None:
+def standing(s: Session, *, person_id: int, case_id: int, closed_ok: bool = False) -> Standing | None:
+    """``closed_ok``: a closed case will do (a meeting's cancellation, sent as the case closes)."""
     case = s.get(Case, case_id)
     person = s.get(Person, person_id)
-    if case is None or person is None or case.status != "open":
+    if (
+        case is None
+        or person is None
+        or (case.status != "open" and not (closed_ok and case.status == "closed"))
+    ):
         return None
     contact = contact_of(s, person_id=person.id)
     if contact is None or contact.school_id != case.school_id:

@@ -13,6 +13,7 @@ class Topic(StrEnum):
     ACTION_DUE = "action_due"  # an action of yours is due
     ACTION_OVERDUE = "action_overdue"  # an action of yours is overdue
     MEETING = "meeting"  # you are invited to a meeting (.ics attached)
+    MEETING_CANCELLED = "meeting_cancelled"  # a meeting is cancelled (.ics CANCEL attached; no link)
     MEETING_SOON = "meeting_soon"  # a meeting you are invited to is coming up
     POLL = "poll"  # choose the dates you can make
     ACTIONS = "actions"  # your actions after a review

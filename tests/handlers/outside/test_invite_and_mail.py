@@ -163,3 +163,21 @@ def test_production_refuses_mail_without_an_https_public_url_or_with_plain_smtp(
         )
     fine = outside_for(Settings(**base, TACBOT_PUBLIC_URL="https://tac.example/"), clock=ManualClock())  # type: ignore[arg-type]
     assert fine.public_url == "https://tac.example" and fine.mailer is not None
+
+
+async def test_closing_the_case_still_cancels_the_meeting_in_their_calendar(
+    bot: ConsoleBot, team: str, mailbox: Mailbox, clock: ManualClock
+) -> None:
+    await bot.exec("sam", '/tac review on 12/10/2026 at 14:00 where "Room 2"', room=team)
+    await run_due(bot.core, now=clock.now())
+    mailbox.received.clear()
+    said = await bot.exec("sam", '/tac close reason "Moved school" confirm', room=team)
+    assert "Closed" in said, said
+    await run_due(bot.core, now=clock.now())
+    cancelled = [m for m in mailbox.to(EP) if "cancelled" in str(m["Subject"])]
+    assert [str(m["Subject"]) for m in cancelled] == ["TAC-0001: the review meeting is cancelled"]
+    (ics,) = [p for p in cancelled[0].iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert b"METHOD:CANCEL" in ics.get_payload(decode=True)
+    assert "/portal/" not in text_of(cancelled[0])  # the case is closed: a link would open nothing
+    assert_names_no_child(cancelled[0])
+    assert [m for m in mailbox.received if "cancelled" not in str(m["Subject"])] == []
