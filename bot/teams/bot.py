@@ -37,6 +37,7 @@ from handlers.core import Core
 from handlers.dispatch import handle, handle_interaction
 from handlers.errors import TacBotError
 from handlers.forms import api
+from handlers.membership import member_left_room
 from handlers.model import Actor, Command
 from handlers.offload import off_loop
 from handlers.platform import PlatformError
@@ -242,6 +243,29 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 self.core, partial(_joined, workspace=workspace, room_id=room, user_id=str(member.id))
             )
 
+    async def on_teams_members_removed(
+        self, teams_members_removed: list[TeamsChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        """People who left a case room (or were taken out of it outside TAC Bot) come off its team, and
+        the key worker is told (``handlers.membership.member_left_room``): the room is the team. A guest
+        account of a member outside the tenant is known by its Entra object id."""
+        activity = turn_context.activity
+        channel = (activity.channel_data or {}).get("channel") or {}
+        room = str(channel.get("id") or channel_of(getattr(activity.conversation, "id", "") or ""))
+        bot_id = getattr(activity.recipient, "id", None)
+        workspace = tenant(activity)
+        for member in teams_members_removed:
+            if not member.id or member.id == bot_id:
+                continue
+            for user_id in dict.fromkeys([str(member.id), str(getattr(member, "aad_object_id", "") or "")]):
+                if not user_id:
+                    continue
+                left: bool = await off_loop(
+                    self.core, partial(_left, workspace=workspace, room_id=room, user_id=user_id)
+                )
+                if left:
+                    break
+
     async def on_teams_file_consent_accept(
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
@@ -252,6 +276,12 @@ class TacTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
         await file_consent.declined(turn_context, file_consent_card_response)
+
+
+async def _left(core: Core, *, workspace: str, room_id: str, user_id: str) -> bool:
+    return await member_left_room(
+        core, platform="teams", workspace=workspace, room_id=room_id, user_id=user_id
+    )
 
 
 async def _joined(core: Core, *, workspace: str, room_id: str, user_id: str) -> bool:

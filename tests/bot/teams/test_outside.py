@@ -266,3 +266,36 @@ async def test_a_graph_refusal_is_kept_retried_and_shown_to_the_key_worker(teams
     with teams.core.db.transaction() as s:
         assert s.scalars(select(RoomMismatch)).one().resolved_at is not None
     _no_mention_of_outsiders(teams)
+
+
+async def _teams_says_they_left(teams: TeamsHarness, room: str, account: dict[str, str]) -> None:
+    """The conversationUpdate Teams sends the bot when a member leaves (or is taken out of) a channel."""
+    activity = recorded("conversation_update_installed")
+    activity.pop("membersAdded", None)
+    activity.update(
+        id=f"f:left-{account['id']}",
+        serviceUrl=teams.connector.url,
+        membersRemoved=[account],
+        conversation={**activity["conversation"], "id": room},
+        channelData={**activity["channelData"], "eventType": "channelMemberRemoved", "channel": {"id": room}},
+    )
+    assert await teams.post(activity) in (200, 201)
+
+
+async def test_leaving_the_channel_by_hand_takes_a_member_off_the_team(teams: TeamsHarness) -> None:
+    """The room is the team on Teams too: a member (or an external member's guest account) who leaves the
+    private channel comes off the case's team, and the key worker is told."""
+    assert teams.graph is not None
+    room, guest = await _guest_in_room(teams)
+    await _teams_says_they_left(teams, room, {"id": "29:1GuestAnnVaLe8sQ2", "aadObjectId": guest})
+    roster = await teams.say("sam", "team", room=room)
+    assert "Dr Ann Vale" not in roster
+    told = [s.text for s in teams.connector.sent if "left the room of" in (s.text or "")]
+    assert told and "Dr Ann Vale" in told[-1]
+    assert _guest_rows(teams) == []
+    with teams.core.db.transaction() as s:
+        left = s.scalars(select(AuditEvent).where(AuditEvent.action == "member.left_room")).all()
+        assert len(left) == 1
+    await _teams_says_they_left(teams, room, {"id": "29:1GuestAnnVaLe8sQ2", "aadObjectId": guest})
+    with teams.core.db.transaction() as s:  # told twice (a retry): nothing more happens
+        assert len(s.scalars(select(AuditEvent).where(AuditEvent.action == "member.left_room")).all()) == 1
