@@ -9,7 +9,7 @@ from datetime import date
 
 from handlers.errors import UnknownCommand, UsageError
 from handlers.grammar import commands as c
-from handlers.grammar import seed_words
+from handlers.grammar import seed_words, team_words
 from handlers.grammar.correction_words import (
     parse_action_change,
     parse_alias,
@@ -22,7 +22,6 @@ from handlers.grammar.governance_words import parse_audit, parse_pupil, parse_sh
 from handlers.grammar.review_words import parse_priority, parse_review
 from handlers.grammar.tokens import Token, tokenize
 from handlers.grammar.usage import USAGES
-from handlers.roles import ROLES
 
 _REF = re.compile(r"^tac-(\d{1,6})$", re.IGNORECASE)
 NOT_YET: tuple[str, ...] = ()
@@ -196,59 +195,6 @@ def _consent(w: _Words, ref: str | None, today: date) -> c.Parsed:
     return c.ConsentChange(ref, kind == "given", by_name, relationship, scope)
 
 
-def _invite(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    if w.keyword("external"):
-        return _invite_external(w, ref)
-    person = w.person()
-    role = w.choice("role", ROLES)
-    agency, champion = _membership_words(w)
-    return c.Invite(ref, person, role, agency, champion)
-
-
-def _membership_words(w: _Words) -> tuple[str | None, bool]:
-    """`[agency "<name>"] [champion]`, in either order, at the end of an invitation."""
-    agency: str | None = None
-    champion = False
-    while not w.done():
-        key = w.keyword("agency", "champion")
-        if key == "agency":
-            agency = w.quoted("the agency's name")[:120]
-        elif key == "champion":
-            champion = True
-        else:
-            w.end()
-    return agency, champion
-
-
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
-)
-_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")  # how Slack escapes an address it linked
-
-
-def _invite_external(w: _Words, ref: str | None) -> c.Parsed:
-    name = w.quoted("the person's name")
-    if len(name) > 120:
-        raise _usage(w.command, "That name is too long (120 characters at most).")
-    raw = w.next("their e-mail address").text.strip()
-    match = _MAILTO.match(raw)
-    email = (match.group(1) if match else raw).strip().lower()
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise _usage(
-            w.command, f"`{raw[:60]}` is not an e-mail address.", hint="Like `ann.vale@county.example`."
-        )
-    role = w.choice("role", ROLES)
-    agency, champion = _membership_words(w)
-    return c.InviteExternal(ref, name, email, role, agency, champion)
-
-
-def _remove(w: _Words, ref: str | None, today: date) -> c.Parsed:
-    person = w.person()
-    w.end()
-    return c.Remove(ref, person)
-
-
 def _simple(kind: type[c.Team] | type[c.Status] | type[c.Cases]) -> Parser:
     def parse(w: _Words, ref: str | None, today: date) -> c.Parsed:
         w.end()
@@ -381,8 +327,8 @@ PARSERS: dict[str, Parser] = {
     "help": _help,
     "open": _open,
     "consent": _consent,
-    "invite": _invite,
-    "remove": _remove,
+    "invite": team_words.invite,
+    "remove": team_words.remove,
     "team": _simple(c.Team),
     "status": _simple(c.Status),
     "cases": _simple(c.Cases),
