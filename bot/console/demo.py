@@ -14,7 +14,7 @@ from typing import TextIO
 from pydantic import SecretStr
 
 from bot.app import add_sencos, build_core, open_database
-from bot.console import demo_seeds
+from bot.console import demo_outside, demo_seeds
 from bot.console.forms import form_request_ids
 from bot.console.platform import ConsolePlatform, Delivery
 from bot.console.render import render
@@ -133,52 +133,6 @@ async def _dpo_exports(bot: ConsoleBot, clock: ManualClock) -> None:
     bot.replied("administrator", Reply.text(summary))
 
 
-SALT_ADVICE: dict[str, str | list[str]] = {
-    "involvement": "Assessed Robin at school on 2 October; spoke with Mrs Taylor.",
-    "receptive": "Understands everyday instructions; two-step instructions need repeating.",
-    "expressive": "Short sentences; word-finding pauses when tired.",
-    "intelligibility": "familiar",
-    "provision": "Language group with a trained TA; vocabulary pre-teaching before topic lessons.",
-    "delivered_by": ["ta", "salt"],
-    "frequency": "Twice a week",
-    "duration": "30 minutes, for 12 weeks",
-    "outcomes": "Robin follows two-step instructions in class without repetition.",
-}
-
-
-def _kims_link(bot: ConsoleBot) -> str:
-    """The token of the personal link in the latest e-mail Kim was sent."""
-    mailer = bot.core.outside.mailer if bot.core.outside is not None else None
-    assert isinstance(mailer, PrintedMailer)
-    latest = mailer.sent[-1].get_body(preferencelist=("plain",))
-    assert latest is not None
-    link = next(w for w in str(latest.get_content()).split() if "/portal/" in w)
-    return link.rsplit("/portal/", 1)[1].split("/")[0]
-
-
-async def kim_answers_the_poll_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:
-    """Kim follows the poll e-mail's link and picks her dates on the portal."""
-    from handlers.outside.portal import answer_poll, open_page
-
-    token = _kims_link(bot)
-    page = await open_page(bot.core, token)
-    assert page.poll is not None
-    said = await answer_poll(bot.core, token, page.poll.review_id, {1: "can", 2: "cannot"})
-    bot.replied("kim", Reply.text(f"(the portal) {page.reference}: {said}"))
-
-
-async def kim_answers_on_the_portal(bot: ConsoleBot, clock: ManualClock) -> None:
-    """Kim Shah, outside the workspace, follows the link in her e-mail and submits the form on the portal
-    (what her browser posts to `serve`; the portal's tests drive a real browser)."""
-    from handlers.outside.portal import open_page, post_form
-
-    token = _kims_link(bot)
-    page = await open_page(bot.core, token)
-    form = page.forms[-1]
-    done = await post_form(bot.core, token, form.request_id, SALT_ADVICE, submit=True)
-    bot.replied("kim", Reply.text(f"(the portal) {page.reference}: {form.title}: {done.message}"))
-
-
 async def reminder_clock_ticks(bot: ConsoleBot, clock: ManualClock) -> None:
     """One pass of "send what is due" at the demo clock's time, as the clock in `serve` does every 30 s."""
     from handlers.chasing.delivery import run_due
@@ -256,7 +210,10 @@ SCRIPT: list[Step] = [
         "go by e-mail (the case by reference only; the details behind her personal link)",
         reminder_clock_ticks,
     ),
-    Run("Kim opens her link and submits the form on the portal, in her browser", kim_answers_on_the_portal),
+    Run(
+        "Kim opens her link and submits the form on the portal, in her browser",
+        demo_outside.kim_answers_on_the_portal,
+    ),
     Wait(timedelta(days=14), "two weeks pass: Dr Novak's advice is due today"),
     Run("The reminder clock ticks: the advice is due today, so Dr Novak is chased", reminder_clock_ticks),
     Run("@anna presses [Need more time] on the chaser and picks Friday", anna_needs_more_time),
@@ -301,7 +258,8 @@ SCRIPT: list[Step] = [
     Say("sam", "/tac review poll 3/11 14:30, 5/11 09:00", room="tac-0001"),
     Run("The reminder clock ticks: Kim Shah gets the date poll by e-mail", reminder_clock_ticks),
     Run(
-        "Kim answers the date poll on the portal, from the e-mail's link", kim_answers_the_poll_on_the_portal
+        "Kim answers the date poll on the portal, from the e-mail's link",
+        demo_outside.kim_answers_the_poll_on_the_portal,
     ),
     Run("the team answer the date poll with its buttons", lambda bot, clock: _answer_poll(bot)),
     Say("sam", "/tac review poll", room="tac-0001"),

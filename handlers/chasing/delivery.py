@@ -28,24 +28,23 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.chasing import messages
+from handlers.chasing.batch import Batch, Outgoing, mark_sent, put_back
 from handlers.chasing.kinds import Kind
 from handlers.chasing.registry import Chaser, Job, Letter, handling
 from handlers.chasing.relevance import group as _group
 from handlers.chasing.subjects import Subject
 from handlers.core import Core
 from handlers.platform import PlatformError, RateLimited, within
-from handlers.replies import Reply
 from scheduler import queue
 from scheduler.calendar import Calendars, SchoolCalendar
 from scheduler.steps import follow_ups, too_late
-from storage import audit
 from storage.models import Case, Membership, Person, Reminder, School
 from storage.repo import reminders as reminder_repo
 
@@ -60,9 +59,6 @@ MAX_WAIT = 30.0  # longest Retry-After we wait for inside one pass
 # by 0.7 of the lease and its rows are never taken back (5 minutes: 2.5 min, 60 s, 3.5 min).
 START_BY = 0.5
 CALL_SHARE = 0.2
-MAX_ATTEMPTS = 5
-BACK_OFF = timedelta(minutes=10)  # a refused try is retried 10, 20, 30... minutes later
-LONGEST_BACK_OFF = timedelta(hours=2)  # for jobs tried until done (e-mail), never further apart than this
 
 
 @dataclass
@@ -76,26 +72,6 @@ class RunStats:
     failed: int = 0
     rate_limited: int = 0
     batches: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    reminder_id: int
-    platform: str
-    workspace: str
-    user_id: str
-    reply: Reply
-
-
-@dataclass
-class Batch:
-    """The decisions about one claimed batch."""
-
-    outgoing: list[Outgoing] = field(default_factory=list)
-    follow_ups: dict[int, list[Reminder]] = field(default_factory=dict)
-    rows: dict[int, Reminder] = field(default_factory=dict)
-    jobs: list[tuple[Reminder, Job]] = field(default_factory=list)  # run, not messaged
-    more_due: bool = False  # a follow-up (an escalation) is due at once: run another batch
 
 
 class _Calendars(Calendars):
@@ -258,69 +234,6 @@ async def _send(
                 stats.sent += mark_sent(s, token=token, now=now, batch=batch, ids=[out.reminder_id])
             break
     return back, failed
-
-
-def mark_sent(session: Session, *, token: str, now: datetime, batch: Batch, ids: list[int]) -> int:
-    """Record delivered rows still ours: sent, their follow-ups queued, audited; returns how many."""
-    marked = reminder_repo.release(session, token=token, ids=ids, state="sent", sent_at=now) if ids else []
-    rows = [batch.rows[i] for i in marked]
-    follow_ups = [f for i in marked for f in batch.follow_ups.get(i, [])]
-    queue.store(session, follow_ups)
-    batch.more_due = batch.more_due or any(f.due_at <= now for f in follow_ups)
-    audit.record_many(
-        session,
-        [
-            audit.Entry(
-                "reminder.sent",
-                now,
-                school_id=r.school_id,
-                case_id=r.case_id,
-                detail={
-                    "kind": r.subject_kind,
-                    "subject_id": r.subject_id,
-                    "step": r.step,
-                    "to": r.recipient_id,
-                },
-            )
-            for r in rows
-        ],
-    )
-    return len(marked)
-
-
-def put_back(
-    session: Session, *, token: str, now: datetime, batch: Batch, back: dict[int, float], failed: list[int]
-) -> None:
-    """Queue again what was not delivered: after the platform's pause, or (refused) after a back-off."""
-    for delay in set(back.values()):
-        ids = [i for i, d in back.items() if d == delay]
-        # Not delivered: give the claim's attempt back and queue it again after the platform's pause.
-        reminder_repo.release(
-            session,
-            token=token,
-            ids=ids,
-            state="pending",
-            due_at=now + timedelta(seconds=delay),
-            attempts=Reminder.attempts - 1,
-        )
-    for i in failed:
-        r = batch.rows[i]
-        how = handling(r.subject_kind)
-        until_done = isinstance(how, Job) and how.until_done
-        if r.attempts >= MAX_ATTEMPTS and not until_done:
-            reminder_repo.release(session, token=token, ids=[i], state="failed")
-            continue
-        if r.attempts == MAX_ATTEMPTS:  # an e-mail is never given up: someone should look at the server
-            log.error(
-                "reminder %s (%s) still not done after %s tries; tried again", i, r.subject_kind, r.attempts
-            )
-        reminder_repo.release(
-            session,
-            token=token,
-            ids=[i],
-            state="pending",
-            due_at=now + min(BACK_OFF * r.attempts, LONGEST_BACK_OFF),
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,8 +46,8 @@ class Chaser:
 @dataclass(frozen=True, slots=True)
 class Job:
     run: Callable[[Core, int], Awaitable[bool]]
-    # Tried until done (with a growing back-off, at most ``delivery.LONGEST_BACK_OFF`` apart), never given
-    # up after ``delivery.MAX_ATTEMPTS``: an e-mail refused by a mail server that is down for a day.
+    # Tried until done (with a growing back-off, at most ``batch.LONGEST_BACK_OFF`` apart), never given
+    # up after ``batch.MAX_ATTEMPTS``: an e-mail refused by a mail server that is down for a day.
     until_done: bool = False
     # Run even once its case is closed (the job decides): a meeting's cancellation e-mailed on `close`.
     after_close: bool = False

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.mail.smtp import SmtpMailer
-from handlers.chasing.delivery import LEASE, LONGEST_BACK_OFF, MAX_ATTEMPTS, run_due
+from handlers.chasing.batch import LONGEST_BACK_OFF, MAX_ATTEMPTS
+from handlers.chasing.delivery import LEASE, run_due
 from handlers.clock import ManualClock
 from handlers.core import Core
 from handlers.outside.config import Outside
