@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from handlers.chasing.subjects import ActionSource, InputRequestSource, SubjectSource
 from handlers.core import Core
 from handlers.outside.letters import letter, message
 from handlers.outside.mailer import MailRefused
@@ -18,24 +19,31 @@ from handlers.outside.standing import standing
 from handlers.outside.topics import Topic
 from handlers.platform import within
 from storage import audit
-from storage.models import Action, InputRequest, OutgoingMail, Review
+from storage.models import OutgoingMail, Review
 
 log = logging.getLogger(__name__)
 SEND_BUDGET = 30.0  # seconds one SMTP conversation may take
 
 
+_SUBJECTS: dict[Topic, SubjectSource] = {
+    Topic.FORM: InputRequestSource(),
+    Topic.FORM_DUE: InputRequestSource(),
+    Topic.FORM_OVERDUE: InputRequestSource(),
+    Topic.ACTION_DUE: ActionSource(),
+    Topic.ACTION_OVERDUE: ActionSource(),
+}
+
+
 def still_applies(s: Session, row: OutgoingMail) -> bool:
     """Whether what the e-mail is about still stands when it is sent (a form already submitted, an action
-    done, a poll closed: nothing to say any more)."""
+    done: the chasers' own reading of their subjects; a poll closed): else nothing to say any more."""
     topic, subject_id = Topic(row.kind), row.subject_id
     if subject_id is None:
         return True
-    if topic in (Topic.FORM, Topic.FORM_DUE, Topic.FORM_OVERDUE):
-        request = s.get(InputRequest, subject_id)
-        return request is not None and request.state == "open"
-    if topic in (Topic.ACTION_DUE, Topic.ACTION_OVERDUE):
-        action = s.get(Action, subject_id)
-        return action is not None and action.status == "open"
+    source = _SUBJECTS.get(topic)
+    if source is not None:
+        subject = source.load(s, [subject_id]).get(subject_id)
+        return subject is not None and subject.open
     if topic is Topic.POLL:
         review = s.get(Review, subject_id)
         return review is not None and review.status == "polling"

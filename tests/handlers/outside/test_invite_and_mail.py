@@ -181,3 +181,19 @@ async def test_closing_the_case_still_cancels_the_meeting_in_their_calendar(
     assert "/portal/" not in text_of(cancelled[0])  # the case is closed: a link would open nothing
     assert_names_no_child(cancelled[0])
     assert [m for m in mailbox.received if "cancelled" not in str(m["Subject"])] == []
+
+
+async def test_an_email_about_something_already_done_is_dropped(
+    bot: ConsoleBot, team: str, mailbox: Mailbox, clock: ManualClock
+) -> None:
+    await bot.exec("sam", '/tac action add "Observe in class" owner "Dr Ann Vale" due in 1 week', room=team)
+    await run_due(bot.core, now=clock.now())  # the welcomes
+    mailbox.received.clear()
+    clock.current += timedelta(days=7)
+    await run_due(bot.core, now=clock.now())  # the chaser, queued as an e-mail...
+    assert "is done" in await bot.exec("sam", "/tac action done 1", room=team)
+    await run_due(bot.core, now=clock.now())  # ...which no longer applies when it would go
+    assert [m for m in mailbox.to(EP) if "action of yours" in str(m["Subject"])] == []
+    with bot.core.db.transaction() as s:
+        kinds = s.execute(select(OutgoingMail.kind, OutgoingMail.state)).all()
+        assert ("action_due", "dropped") in [(k, st) for k, st in kinds]
