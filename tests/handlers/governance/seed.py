@@ -6,14 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
+from bot.app import add_sencos
+from bot.console.platform import ConsolePlatform
 from bot.console.session import ConsoleBot
 from handlers.chasing.delivery import run_due
 from handlers.clock import ManualClock
+from handlers.core import Core
+from storage import migrate
 from storage.crypto import DataCipher, new_key
+from storage.engine import Database
 from tests.bot.console.test_forms import EP
 from tests.directory import load_example
 from tests.handlers.chasing.helpers import at
@@ -136,3 +144,18 @@ def tables_in_schema(s: Session) -> set[str]:
 
 def ids(rows: Iterable[dict[str, object]]) -> set[object]:
     return {r["id"] for r in rows}
+
+
+def file_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[ConsoleBot, Database]:
+    """A migrated SQLite file that the CLI (``DATABASE_URL``, ``TACBOT_DATA_KEY``) opens too, and a console
+    bot on it whose SENCO is @sam: for tests that seed through the bot, then run `tacbot ...`."""
+    url, key = f"sqlite:///{tmp_path / name}", new_key()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TACBOT_DATA_KEY", key)
+    db = Database.from_url(url)
+    migrate.upgrade(db.engine)
+    clock = ManualClock(datetime(2026, 9, 14, 8, 30, tzinfo=UTC))
+    platform = ConsolePlatform()
+    core = Core(db=db, clock=clock, platforms={"console": platform}, cipher=DataCipher(key))
+    add_sencos(db, [("console", "sam")], clock=clock, added_by="tests")
+    return ConsoleBot(core=core, platform=platform), db

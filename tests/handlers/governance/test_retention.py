@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
-from bot.app import add_sencos
 from bot.console.session import ConsoleBot
 from handlers.clock import ManualClock
 from handlers.errors import NotAllowed
@@ -155,23 +154,9 @@ async def test_the_cli_lists_erases_and_records_requests(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot.cli import main
-    from bot.console.platform import ConsolePlatform
-    from handlers.core import Core
-    from storage import migrate
-    from storage.crypto import DataCipher, new_key
-    from storage.engine import Database
-    from tests.handlers.governance.seed import seed_case
+    from tests.handlers.governance.seed import file_database, seed_case
 
-    url, key = f"sqlite:///{tmp_path / 'ret.db'}", new_key()
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("TACBOT_DATA_KEY", key)
-    db = Database.from_url(url)
-    migrate.upgrade(db.engine)
-    clock = ManualClock(datetime(2026, 9, 14, 8, 30, tzinfo=UTC))
-    platform = ConsolePlatform()
-    core = Core(db=db, clock=clock, platforms={"console": platform}, cipher=DataCipher(key))
-    bot = ConsoleBot(core=core, platform=platform)
-    add_sencos(db, [("console", "sam")], clock=clock, added_by="tests")
+    bot, db = file_database(tmp_path, monkeypatch, "ret.db")
     await seed_case(bot, ROBIN)
     await seed_case(bot, ASH)
     db.dispose()

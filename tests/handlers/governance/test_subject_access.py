@@ -135,27 +135,10 @@ class Rollback(Exception):
 async def test_the_cli_writes_a_zip_that_reads_well(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.app import add_sencos
     from bot.cli import main
-    from bot.console.platform import ConsolePlatform
-    from handlers.core import Core
-    from storage import migrate
-    from storage.crypto import DataCipher, new_key
-    from storage.engine import Database
-    from tests.handlers.governance.seed import seed_case
+    from tests.handlers.governance.seed import file_database, seed_case
 
-    url, key = f"sqlite:///{tmp_path / 'sar.db'}", new_key()
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("TACBOT_DATA_KEY", key)
-    db = Database.from_url(url)
-    migrate.upgrade(db.engine)
-    clock = ManualClock(datetime(2026, 9, 14, 8, 30, tzinfo=UTC))
-    platform = ConsolePlatform()
-    bot = ConsoleBot(
-        core=Core(db=db, clock=clock, platforms={"console": platform}, cipher=DataCipher(key)),
-        platform=platform,
-    )
-    add_sencos(db, [("console", "sam")], clock=clock, added_by="tests")
+    bot, db = file_database(tmp_path, monkeypatch, "sar.db")
     out = tmp_path / "sar.zip"
     assert main(["export", "pupil", "TAC-0001", "--out", str(out)]) == 2
     assert "There is no case TAC-0001" in capsys.readouterr().err and not out.exists()
